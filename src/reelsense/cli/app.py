@@ -1,0 +1,22 @@
+"""The root ``reelsense`` command: joins one sub-app per command module."""
+
+from __future__ import annotations
+
+import typer
+
+from reelsense.cli import browse, ingest
+
+app = typer.Typer(
+    name="reelsense",
+    help="Load, search and understand movie review corpora.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(ingest.app)
+app.add_typer(browse.app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="reelsense")

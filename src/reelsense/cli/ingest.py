@@ -1,0 +1,169 @@
+"""``reelsense ingest`` and ``reelsense problems``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from reelsense.cli.common import (
+    DbOption,
+    VerboseOption,
+    cli_errors,
+    opened_store,
+    setup_logging,
+    stderr,
+    stdout,
+)
+from reelsense.ingest import (
+    DEFAULT_BATCH_SIZE,
+    IngestProgress,
+    IngestReport,
+    discover,
+)
+from reelsense.ingest import (
+    ingest as run_ingest,
+)
+from reelsense.records import Problem
+from reelsense.sources import parse_mapping
+
+app = typer.Typer()
+
+
+@app.command()
+@cli_errors
+def ingest(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Review files, folders and archives (.zip, .tar.gz), mixed."),
+    ],
+    db: DbOption = "reviews.db",
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Column mapping for CSV/JSONL/Parquet input, FIELD=COLUMN "
+            "(fields: text, movie, title, year, date, user, rating, headline, review_id).",
+        ),
+    ] = None,
+    rating_scale: Annotated[
+        float | None,
+        typer.Option(help="Best rating in tabular input (e.g. 5 for stars); rescaled to 1-10."),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Records per transaction.")
+    ] = DEFAULT_BATCH_SIZE,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Read review files, folders and archives into the database.
+
+    Crawler XML files (also GroupN/MovieK.txt trees), the aclImdb layout
+    (folder or .tar.gz) and CSV/JSONL/Parquet with --map are recognised.
+    Reviews already stored are skipped, so an interrupted ingest can simply
+    be run again. Every problem is printed as file:line: message and kept in
+    the database (see `reelsense problems`).
+
+    Exit status: 0 when everything was read cleanly, 1 when some input had
+    problems or could not be read (the rest is still stored).
+    """
+    setup_logging(verbose)
+    items = list(mapping or [])
+    if rating_scale is not None:
+        items.append(f"rating_scale={rating_scale}")
+    column_mapping = parse_mapping(items) if mapping else None
+    err = stderr()
+    sources, unreadable = discover(paths, mapping=column_mapping)
+    total = sum(source.size for source in sources)
+
+    def show_problem(problem: Problem) -> None:
+        err.print(Text(str(problem), style="yellow"), soft_wrap=True)
+
+    with opened_store(db) as store:
+        progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TextColumn("{task.fields[reviews]:,} reviews"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            disable=quiet,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("ingest", total=total or None, reviews=0)
+
+            def show_progress(update: IngestProgress) -> None:
+                progress.update(
+                    task,
+                    completed=update.bytes_done,
+                    reviews=update.reviews_read,
+                    description=update.source.path.name[:30],
+                )
+
+            try:
+                report = run_ingest(
+                    sources,
+                    store,
+                    unreadable=unreadable,
+                    batch_size=batch_size,
+                    on_progress=show_progress,
+                    on_problem=show_problem,
+                )
+            except KeyboardInterrupt:
+                progress.stop()
+                err.print(
+                    "interrupted: every batch stored so far is kept; "
+                    "run the same command again to finish."
+                )
+                raise typer.Exit(130) from None
+
+    stdout().print(summary_table(report))
+    if not report.clean:
+        raise typer.Exit(1)
+
+
+def summary_table(report: IngestReport) -> Table:
+    """The table printed at the end of an ingest."""
+    table = Table(title="Ingest summary", show_header=False, title_justify="left")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("inputs", f"{report.inputs:,}")
+    table.add_row("files read", f"{report.files_read:,}")
+    table.add_row("movies", f"{report.movies:,}")
+    table.add_row("reviews read", f"{report.reviews_read:,}")
+    table.add_row("reviews new", f"{report.stored.reviews_new:,}")
+    table.add_row("reviews already stored", f"{report.stored.reviews_existing:,}")
+    style = "yellow" if report.problems else ""
+    table.add_row(Text("problems", style=style), Text(f"{report.problems:,}", style=style))
+    if report.failed:
+        table.add_row(Text("inputs not read", style="red"), f"{len(report.failed):,}")
+    return table
+
+
+@app.command()
+@cli_errors
+def problems(
+    db: DbOption = "reviews.db",
+    limit: Annotated[int | None, typer.Option(min=1, help="Show at most this many.")] = None,
+) -> None:
+    """List problems found in the input files by earlier ingests."""
+    with opened_store(db, read_only=True) as store:
+        found = store.problems(limit=limit)
+    out = stdout()
+    for problem in found:
+        out.print(Text(str(problem)), soft_wrap=True)
+    if not found:
+        stderr().print("no problems recorded")

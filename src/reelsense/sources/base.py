@@ -1,0 +1,41 @@
+"""The source interface: one readable input (a file, a folder, an archive)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from reelsense.records import Record
+
+
+class Source(Protocol):
+    """One input given on the command line, read as a stream of records.
+
+    A :class:`reelsense.records.Movie` is yielded before its reviews.
+    Problems inside the input are yielded as
+    :class:`reelsense.records.Problem`; an input that cannot be read at all
+    raises :class:`reelsense.errors.SourceError` from :meth:`records`.
+    """
+
+    path: Path
+    """The path as the user gave it."""
+
+    @property
+    def size(self) -> int:
+        """Bytes on disk, the total for a progress bar."""
+        ...
+
+    @property
+    def position(self) -> int:
+        """Bytes of :attr:`size` consumed so far."""
+        ...
+
+    @property
+    def files_read(self) -> int:
+        """Review files (or archive members) read so far."""
+        ...
+
+    def records(self) -> Iterator[Record]:
+        """Stream the input's records; call once."""
+        ...

@@ -148,3 +148,14 @@ def test_example_corpus_ingests_with_reported_problems(cli: Cli, example_corpus:
     assert result.exit_code == 1  # the example corpus is broken on purpose
     assert query(cli.db, "select count(distinct group_name) from movie_groups") == [(2,)]
     assert "@example" not in result.output
+
+
+def test_parallel_and_serial_ingest_store_the_same(tmp_path: Path, example_corpus: Path) -> None:
+    serial, parallel = Cli(tmp_path / "serial.db"), Cli(tmp_path / "parallel.db")
+    assert serial("ingest", "--serial", example_corpus).exit_code == 1
+    assert parallel("ingest", "--parallel", example_corpus).exit_code == 1
+    sql = "select review_key, movie_id, rating, body from reviews order by review_key"
+    assert query(serial.db, sql) == query(parallel.db, sql)
+    assert query(serial.db, "select * from problems order by 2, 3") != []
+    problems = "select source_file, line, message from problems order by 1, 2, 3"
+    assert query(serial.db, problems) == query(parallel.db, problems)

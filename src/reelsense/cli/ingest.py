@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +29,7 @@ from reelsense.cli.common import (
 )
 from reelsense.ingest import (
     DEFAULT_BATCH_SIZE,
+    PARALLEL_FROM_BYTES,
     IngestProgress,
     IngestReport,
     discover,
@@ -64,6 +66,14 @@ def ingest(
     batch_size: Annotated[
         int, typer.Option(min=1, help="Records per transaction.")
     ] = DEFAULT_BATCH_SIZE,
+    parallel: Annotated[
+        bool | None,
+        typer.Option(
+            "--parallel/--serial",
+            help="Parse in a second process while writing (default: for inputs over 20 MB).",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -86,6 +96,8 @@ def ingest(
     err = stderr()
     sources, unreadable = discover(paths, mapping=column_mapping)
     total = sum(source.size for source in sources)
+    if parallel is None:
+        parallel = total >= PARALLEL_FROM_BYTES and (os.cpu_count() or 1) > 1
 
     def show_problem(problem: Problem) -> None:
         err.print(Text(str(problem), style="yellow"), soft_wrap=True)
@@ -119,6 +131,7 @@ def ingest(
                     store,
                     unreadable=unreadable,
                     batch_size=batch_size,
+                    parallel=parallel,
                     on_progress=show_progress,
                     on_problem=show_problem,
                 )

@@ -49,6 +49,12 @@ INSERT INTO reviews (
 ON CONFLICT (review_key) DO NOTHING
 """
 
+# Index a batch of new reviews in one statement (see 0001_initial.sql).
+_INDEX_REVIEWS = """
+INSERT INTO reviews_fts (rowid, headline, body)
+SELECT review_id, headline, body FROM reviews WHERE review_id >= ?
+"""
+
 _INSERT_EMAIL = "INSERT INTO reviewer_emails (review_id, email) VALUES (?, ?)"
 
 _INSERT_PROBLEM = """
@@ -187,10 +193,13 @@ def _write_reviews(
         if review.email:
             emails.append((next_id, review.email))
         next_id += 1
+    first_id = next_id - len(rows)
     inserted = conn.executemany(_INSERT_REVIEW, rows).rowcount
     if inserted != len(rows):
         # Cannot happen under BEGIN IMMEDIATE; refuse rather than mis-assign e-mails.
         raise StoreError(f"{label}: another writer changed the reviews during this write")
+    if rows:
+        conn.execute(_INDEX_REVIEWS, (first_id,))
     conn.executemany(_INSERT_EMAIL, emails)
     return len(rows), existing
 

@@ -36,12 +36,9 @@ _LEFTOVER_ENTITY_RE = re.compile(
 )
 # Control and zero-width characters that carry no text.
 _INVISIBLE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
-# Horizontal whitespace (every whitespace character except the newline).
-_HSPACE_RE = re.compile(r"[^\S\n]+")
-# Two or more newlines, with the single spaces left around them: a paragraph break.
-_PARAGRAPH_RE = re.compile(r" ?\n(?: ?\n)+ ?")
-# A lone newline inside a paragraph (hard-wrapped text): a space.
-_LINE_RE = re.compile(r" ?(?<!\n)\n(?!\n) ?")
+# Horizontal whitespace other than one plain space (matching every single
+# space would make the substitution several times slower).
+_HSPACE_RE = re.compile(r"[^\S\n ][^\S\n]*| [^\S\n]+")
 
 
 def strip_markup(text: str) -> str:
@@ -112,6 +109,21 @@ def normalize_text(raw: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _HSPACE_RE.sub(" ", text)
     if "\n" in text:
-        text = _PARAGRAPH_RE.sub(PARAGRAPH_BREAK, text)
-        text = _LINE_RE.sub(" ", text)
+        text = _join_lines(text)
     return text.strip()
+
+
+def _join_lines(text: str) -> str:
+    """Lines of one paragraph joined by a space; blank lines become one paragraph break."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip(" ")
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return PARAGRAPH_BREAK.join(paragraphs)

@@ -70,6 +70,13 @@ _STARS_RE = re.compile(
     r"\s*(?:\(\s*)?(?:out\s+of|of|/)\s*(?P<den>\*{4,10})(?!\*)(?:\s?stars?\b)?(?:\s?\))?",
     re.IGNORECASE,
 )
+# Cheap scans that rule a text out before the full patterns run: most
+# reviews hold a ``/`` or the letters ``out`` but no rating.
+_SLASH_HINT_RE = re.compile(r"/\s?(?:100|10|5|4)(?!\d)")
+_OUT_OF_HINT_RE = re.compile(
+    r"[oO][uU][tT]\s+(?i:of\s+)?(?i:a\s+(?:possible\s+|maximum\s+(?:of\s+)?)?)?"
+    r"(?i:\d|ten\b|five\b|four\b|a\s+hundred)"
+)
 # ``★★★★☆``.
 _GLYPHS_RE = re.compile(r"(?P<full>★*)(?P<half>½?)(?P<empty>☆*)")
 
@@ -179,14 +186,14 @@ def _half(token: str | None) -> float:
 def _candidates(text: str) -> list[_Candidate]:
     """Every well-formed rating statement in ``text``, ordered, not overlapping."""
     found: list[_Candidate] = []
-    if "/" in text:
+    if "/" in text and _SLASH_HINT_RE.search(text):
         for m in _SLASH_RE.finditer(text):
             if _DATE_BEFORE_RE.search(text, max(0, m.start() - 10), m.start()):
                 continue
             value = scale_rating(_number(m["num"]), float(m["den"]))
             if value is not None:
                 found.append(_Candidate(value, m.start(), m.end()))
-    if "out" in text.lower():
+    if _OUT_OF_HINT_RE.search(text):
         for m in _OUT_OF_RE.finditer(text):
             value = scale_rating(_number(m["num"]) + _half(m["half"]), _number(m["den"]))
             if value is not None:

@@ -60,10 +60,9 @@ CREATE VIRTUAL TABLE reviews_fts USING fts5 (
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
-CREATE TRIGGER reviews_fts_insert AFTER INSERT ON reviews BEGIN
-    INSERT INTO reviews_fts (rowid, headline, body) VALUES (new.review_id, new.headline, new.body);
-END;
-
+-- New reviews are indexed by the writer in the same transaction, one
+-- INSERT ... SELECT per batch (several times faster than a row trigger).
+-- Deletes and edits stay consistent through these triggers.
 CREATE TRIGGER reviews_fts_delete AFTER DELETE ON reviews BEGIN
     INSERT INTO reviews_fts (reviews_fts, rowid, headline, body)
         VALUES ('delete', old.review_id, old.headline, old.body);

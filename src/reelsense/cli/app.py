@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reelsense.cli import browse, ingest
+from reelsense.cli import analysis, browse, ingest
 
 app = typer.Typer(
     name="reelsense",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.add_typer(ingest.app)
 app.add_typer(browse.app)
+app.add_typer(analysis.app)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -20,9 +21,24 @@ from reelsense.cli.common import (
     stdout,
 )
 from reelsense.errors import QueryError
-from reelsense.store.base import MovieStats, MovieSummary, SearchHit, SearchQuery, Store
+from reelsense.store.base import (
+    MovieSentiment,
+    MovieStats,
+    MovieSummary,
+    SearchHit,
+    SearchQuery,
+    Store,
+)
 
 app = typer.Typer()
+
+
+class Sentiment(StrEnum):
+    """Polarity values accepted by ``--sentiment``."""
+
+    positive = "positive"
+    negative = "negative"
+
 
 SinceOption = Annotated[
     datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Reviews on or after this date.")
@@ -96,22 +112,53 @@ def resolve_movie(store: Store, query: str) -> MovieSummary:
     return found[0]
 
 
-def histogram_table(histogram: dict[int, int]) -> Table:
-    """A terminal bar chart of given ratings 1..10."""
+# How each rating source is drawn in the terminal histogram.
+SOURCE_BARS: dict[str, tuple[str, str]] = {
+    "given": ("█", "cyan"),
+    "stated": ("▓", "green"),
+    "predicted": ("░", "magenta"),
+}
+
+
+def histogram_table(layers: dict[str, dict[int, int]]) -> Table:
+    """A terminal bar chart of ratings 1..10, one stacked layer per rating source."""
     table = Table(show_header=False, box=None, padding=(0, 1))
     table.add_column("rating", justify="right")
     table.add_column("bar")
     table.add_column("count", justify="right")
-    peak = max(histogram.values(), default=0) or 1
+    totals = {r: sum(layer.get(r, 0) for layer in layers.values()) for r in range(1, 11)}
+    peak = max(totals.values(), default=0) or 1
     for rating in range(10, 0, -1):
-        count = histogram.get(rating, 0)
-        bar = "█" * round(RATING_BAR_WIDTH * count / peak)
-        table.add_row(str(rating), Text(bar, style="cyan"), f"{count:,}")
+        bar = Text()
+        for source, layer in layers.items():
+            char, style = SOURCE_BARS[source]
+            bar.append(char * round(RATING_BAR_WIDTH * layer.get(rating, 0) / peak), style=style)
+        given = layers["given"].get(rating, 0)
+        filled = totals[rating] - given
+        table.add_row(str(rating), bar, f"{given:,}" + (f" +{filled:,} filled" if filled else ""))
     return table
 
 
-def stats_panel(stats: MovieStats) -> Panel:
-    """The body of ``reelsense show``."""
+def sentiment_rows(facts: Table, sentiment: MovieSentiment) -> None:
+    """Add the model's view of a movie to the facts table."""
+    if not sentiment.analyzed:
+        facts.add_row("model", f"{sentiment.model_version}: not run on this movie yet")
+        return
+    share = sentiment.positive / sentiment.analyzed
+    facts.add_row(
+        "text sentiment",
+        f"{sentiment.positive:,} positive, {sentiment.negative:,} negative "
+        f"({share:.0%} positive; model {sentiment.model_version})",
+    )
+    filled = sentiment.histograms
+    stated, predicted = sum(filled["stated"].values()), sum(filled["predicted"].values())
+    facts.add_row(
+        "filled ratings", f"{stated:,} stated in the text, {predicted:,} predicted by the model"
+    )
+
+
+def stats_panel(stats: MovieStats, sentiment: MovieSentiment | None = None) -> Panel:
+    """The body of ``reelsense show``; with a sentiment, filled ratings are drawn too."""
     movie = stats.summary
     share_unrated = stats.unrated / movie.reviews if movie.reviews else 0.0
     facts = Table(show_header=False, box=None, padding=(0, 1))
@@ -133,8 +180,18 @@ def stats_panel(stats: MovieStats) -> Panel:
             for group, pos in sorted(stats.group_positions.items())
         )
         facts.add_row("groups", where)
+    layers: dict[str, dict[int, int]] = {"given": stats.histogram}
+    legend = Text("\nGiven ratings", style="bold")
+    if sentiment is not None:
+        sentiment_rows(facts, sentiment)
+        if sentiment.analyzed:
+            layers["stated"] = sentiment.histograms["stated"]
+            layers["predicted"] = sentiment.histograms["predicted"]
+            legend = Text("\nRatings: ", style="bold")
+            for source, (char, style) in SOURCE_BARS.items():
+                legend.append(f"{char} {source}  ", style=style)
     title = Text(f"{movie.title or '?'} ({movie.year or '?'})", style="bold")
-    body = Group(facts, Text("\nGiven ratings", style="bold"), histogram_table(stats.histogram))
+    body = Group(facts, legend, histogram_table(layers))
     return Panel(body, title=title, title_align="left")
 
 
@@ -148,7 +205,9 @@ def show(
     with opened_store(db, read_only=True) as store:
         found = resolve_movie(store, movie)
         stats = store.movie_stats(found.movie_id)
-    stdout().print(stats_panel(stats))
+        version = store.current_model()
+        sentiment = store.movie_sentiment(found.movie_id, version) if version else None
+    stdout().print(stats_panel(stats, sentiment))
 
 
 def hit_panel(hit: SearchHit, include_personal: bool) -> Panel:
@@ -157,8 +216,7 @@ def hit_panel(hit: SearchHit, include_personal: bool) -> Panel:
     if include_personal and hit.email:
         who = f"{who} <{hit.email}>"
     meta = Text(
-        f"{hit.title or hit.movie_id} · {hit.date or 'no date'} · {who} · "
-        f"rating {_num(hit.rating) if hit.rating is not None else 'none'}",
+        f"{hit.title or hit.movie_id} · {hit.date or 'no date'} · {who} · {rating_label(hit)}",
         style="dim",
     )
     parts: list[Text] = [meta]
@@ -168,6 +226,21 @@ def hit_panel(hit: SearchHit, include_personal: bool) -> Panel:
         parts.append(headline)
     parts.append(highlighted(hit.snippet))
     return Panel(Group(*parts), title=f"#{hit.review_id}", title_align="left")
+
+
+def rating_label(hit: SearchHit) -> str:
+    """The rating of a hit, marking a filled-in one as stated or predicted."""
+    parts = []
+    if hit.rating is not None:
+        parts.append(f"rating {_num(hit.rating)}")
+    elif hit.final_rating is not None:
+        parts.append(f"rating {_num(hit.final_rating)} ({hit.rating_source}, not given)")
+    else:
+        parts.append("no rating")
+    if hit.polarity is not None and hit.p_positive is not None:
+        confidence = hit.p_positive if hit.polarity == "positive" else 1 - hit.p_positive
+        parts.append(f"text {hit.polarity} ({confidence:.0%})")
+    return " · ".join(parts)
 
 
 def _day(value: datetime | None) -> date | None:
@@ -194,6 +267,17 @@ def search(
     since: SinceOption = None,
     until: UntilOption = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Show at most this many.")] = 10,
+    sentiment: Annotated[
+        Sentiment | None,
+        typer.Option(help="Only reviews whose text the current model reads this way."),
+    ] = None,
+    filled: Annotated[
+        bool,
+        typer.Option(
+            "--filled",
+            help="Apply rating bounds to filled-in ratings too (stated in the text or predicted).",
+        ),
+    ] = False,
     include_personal: PersonalOption = False,
 ) -> None:
     """Full-text search over review headlines and texts, best matches first."""
@@ -208,6 +292,8 @@ def search(
                 since=_day(since),
                 until=_day(until),
                 limit=limit,
+                sentiment=sentiment.value if sentiment is not None else None,
+                filled=filled,
             ),
             include_personal=include_personal,
         )

@@ -1,0 +1,363 @@
+"""Fast text-to-features path: tokens, exact word n-gram keys, a binary CSR matrix.
+
+The featuriser is pure NumPy/SciPy (no scikit-learn at inference):
+
+1. tokens: the default ``"bytes"`` tokeniser lowercases each text, encodes it
+   as UTF-8, maps every ASCII byte that is not a letter or digit to a space
+   with one ``bytes.translate`` (non-ASCII letters stay inside words), makes
+   ``!`` and ``?`` tokens of their own and splits the whole batch at once; the
+   ``"regex"`` tokeniser runs ``token_pattern`` instead (slower);
+2. tokens become integer ids through a vocabulary ``dict`` (id 0 is the
+   out-of-vocabulary token);
+3. all texts' ids are concatenated into one array and word n-grams (1..n) are
+   packed *exactly* (no hashing, no collisions) into one int64 key each:
+   ``order << 60 | id1 << 40 | id2 << 20 | id3`` (ids use 20 bits);
+4. keys are looked up with one ``searchsorted`` in the sorted array of
+   n-gram keys kept at fit time (document frequency >= ``min_df``), and one
+   binary CSR matrix (one row per text) is built.
+
+Everything the featuriser learned is a vocabulary and a sorted int64 array, so
+it saves as plain arrays (see :mod:`reelsense.analysis.persist`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from itertools import chain, repeat
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from reelsense.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["FeatureConfig", "Featurizer", "build_featurizer", "tokenize"]
+
+ID_BITS = 20
+MAX_VOCABULARY = (1 << ID_BITS) - 1
+ORDER_SHIFT = 60
+DEFAULT_TOKEN_PATTERN = r"[^\W_]+(?:'[^\W_]+)?|[!?]"
+TOKENIZERS = ("bytes", "regex")
+_SEPARATOR = b"\x01"
+_KEPT_ASCII = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!?")
+# ASCII bytes that are not letters, digits, ! or ? become spaces; bytes >= 0x80
+# (parts of UTF-8 encoded non-ASCII characters) are kept inside words.
+_BYTE_TABLE = bytes(b if (b >= 0x80 or b in _KEPT_ASCII) else 0x20 for b in range(256))
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """Settings of the word n-gram featuriser (all JSON-serialisable).
+
+    Parameters
+    ----------
+    ngram_max:
+        Longest word n-gram (1 = unigrams only, at most 3).
+    min_df:
+        Minimum number of training texts a token / n-gram must occur in.
+    tokenizer:
+        ``"bytes"`` (fast, default) or ``"regex"`` (``token_pattern``).
+    token_pattern:
+        For the ``"regex"`` tokeniser: the regular expression whose matches
+        (on lowercased text) are the tokens.
+    max_tokens:
+        Texts longer than this many tokens are cut (bounds time and memory).
+
+    Example
+    -------
+    >>> FeatureConfig(ngram_max=2).to_json()["ngram_max"]
+    2
+    """
+
+    ngram_max: int = 3
+    min_df: int = 2
+    tokenizer: str = "bytes"
+    token_pattern: str = DEFAULT_TOKEN_PATTERN
+    max_tokens: int = 5000
+
+    def __post_init__(self) -> None:
+        if self.tokenizer not in TOKENIZERS:
+            raise ConfigError(f"tokenizer must be one of {TOKENIZERS}, not {self.tokenizer!r}")
+        if not 1 <= self.ngram_max <= 3:
+            raise ConfigError(f"ngram_max must be 1, 2 or 3, not {self.ngram_max}")
+        if self.min_df < 1:
+            raise ConfigError(f"min_df must be >= 1, not {self.min_df}")
+        if self.max_tokens < 1:
+            raise ConfigError(f"max_tokens must be >= 1, not {self.max_tokens}")
+        try:
+            re.compile(self.token_pattern)
+        except re.error as exc:
+            raise ConfigError(f"token_pattern is not a valid regex: {exc}") from exc
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the settings as a JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FeatureConfig:
+        """Build a config from :meth:`to_json` output.
+
+        Raises
+        ------
+        ConfigError
+            When a key is unknown or a value is invalid.
+        """
+        known = set(cls.__dataclass_fields__)
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(f"unknown feature settings: {sorted(unknown)}")
+        try:
+            return cls(**dict(data))
+        except TypeError as exc:
+            raise ConfigError(f"invalid feature settings: {exc}") from exc
+
+
+def tokenize(text: str, config: FeatureConfig | None = None) -> list[str]:
+    """Split ``text`` into lowercase tokens (words, ``!`` and ``?``).
+
+    Example
+    -------
+    >>> tokenize("Great film!")
+    ['great', 'film', '!']
+    """
+    config = config or FeatureConfig()
+    if config.tokenizer == "regex":
+        return re.findall(config.token_pattern, text.lower())
+    return [t.decode("utf-8") for t in _byte_tokens([text])]
+
+
+def _byte_tokens(texts: Sequence[str]) -> list[bytes]:
+    """Tokenise a batch at once: flat tokens, texts separated by a ``\\x01`` token."""
+    table = _BYTE_TABLE
+    parts = [text.lower().encode("utf-8", "replace").translate(table) for text in texts]
+    joined = b" \x01 ".join(parts).replace(b"!", b" ! ").replace(b"?", b" ? ")
+    return joined.split()
+
+
+def _split_separators(ids: IntArray, n_texts: int) -> tuple[IntArray, IntArray]:
+    """Drop separator ids (-1) and return (ids, tokens per text)."""
+    is_sep = ids == -1
+    doc = np.cumsum(is_sep)
+    kept = ~is_sep
+    lengths = np.bincount(doc[kept], minlength=n_texts).astype(np.int64)
+    return ids[kept], lengths[:n_texts]
+
+
+class Featurizer:
+    """Turns texts into a binary (documents x n-grams) CSR matrix.
+
+    Build one with :func:`build_featurizer` (from training texts) or
+    :meth:`from_arrays` (from a saved model).
+    """
+
+    def __init__(self, config: FeatureConfig, vocabulary: Sequence[str], keys: IntArray) -> None:
+        if len(vocabulary) > MAX_VOCABULARY:
+            raise ConfigError(f"vocabulary has {len(vocabulary)} tokens; at most {MAX_VOCABULARY}")
+        keys = np.asarray(keys, dtype=np.int64)
+        if keys.ndim != 1 or (keys.size > 1 and bool(np.any(keys[1:] <= keys[:-1]))):
+            raise ConfigError("n-gram keys must be a strictly increasing 1-d int64 array")
+        self.config = config
+        self.vocabulary = list(vocabulary)
+        self.keys = keys
+        # id 0 is the out-of-vocabulary token; real tokens are 1..len(vocabulary)
+        self._index: dict[str, int] | dict[bytes, int]
+        if config.tokenizer == "bytes":
+            self._index = {tok.encode("utf-8"): i + 1 for i, tok in enumerate(self.vocabulary)}
+            self._index[_SEPARATOR] = -1
+        else:
+            self._index = {tok: i + 1 for i, tok in enumerate(self.vocabulary)}
+        self._findall = re.compile(config.token_pattern).findall
+        self._table: KeyTable | None = None
+
+    @property
+    def n_features(self) -> int:
+        """Number of columns of :meth:`transform`'s output."""
+        return int(self.keys.size)
+
+    def token_ids(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
+        """Return all texts' token ids concatenated, and each text's token count."""
+        cap = self.config.max_tokens
+        get: Any = self._index.get
+        if self.config.tokenizer == "regex":
+            findall = self._findall
+            chunks = [findall(text.lower())[:cap] for text in texts]
+            lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
+            flat: Iterable[str | bytes] = chain.from_iterable(chunks)
+            total = int(lengths.sum())
+            return np.fromiter(map(get, flat, repeat(0)), dtype=np.int64, count=total), lengths
+        tokens = _byte_tokens(texts)
+        ids = np.fromiter(map(get, tokens, repeat(0)), dtype=np.int64, count=len(tokens))
+        ids, lengths = _split_separators(ids, len(texts))
+        if lengths.size and int(lengths.max()) > cap:
+            starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+            keep = np.arange(ids.size, dtype=np.int64) - starts < cap
+            ids = ids[keep]
+            lengths = np.minimum(lengths, cap)
+        return ids, lengths
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Return the binary n-gram matrix of ``texts`` (float32, one row per text).
+
+        Example
+        -------
+        >>> f = build_featurizer(["good film", "bad film"], FeatureConfig(min_df=1))
+        >>> f.transform(["good film"]).sum()
+        np.float32(3.0)
+        """
+        ids, lengths = self.token_ids(texts)
+        rows, keys = ngram_keys(ids, lengths, self.config.ngram_max)
+        if self._table is None:
+            self._table = KeyTable(self.keys)
+        pos = self._table.lookup(keys)
+        hit = pos >= 0
+        cols = pos[hit]
+        rows = rows[hit]
+        data = np.ones(cols.size, dtype=np.float32)
+        matrix = sp.csr_matrix(
+            (data, (rows, cols)), shape=(len(texts), max(self.keys.size, 1)), dtype=np.float32
+        )
+        matrix.sum_duplicates()
+        matrix.data[:] = 1.0
+        return matrix
+
+    def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """Return the learned state as plain arrays (no objects, no pickles)."""
+        blob = "\n".join(self.vocabulary).encode("utf-8")
+        return {
+            "vocabulary_utf8": np.frombuffer(blob, dtype=np.uint8).copy(),
+            "ngram_keys": self.keys,
+        }
+
+    @classmethod
+    def from_arrays(
+        cls, config: FeatureConfig, arrays: Mapping[str, npt.NDArray[Any]]
+    ) -> Featurizer:
+        """Rebuild a featuriser from :meth:`to_arrays` output."""
+        blob = np.asarray(arrays["vocabulary_utf8"], dtype=np.uint8).tobytes().decode("utf-8")
+        vocabulary = blob.split("\n") if blob else []
+        return cls(config, vocabulary, np.asarray(arrays["ngram_keys"], dtype=np.int64))
+
+
+_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+class KeyTable:
+    """Open-addressing hash table (linear probing) from int64 keys to their positions.
+
+    Built once from the sorted key array; a lookup is a few vectorised gathers
+    instead of a binary search per key.
+    """
+
+    def __init__(self, keys: IntArray) -> None:
+        n = int(keys.size)
+        self.bits = max(4, int(np.ceil(np.log2(max(n, 1) * 4))))  # load factor <= 0.25
+        self.mask = np.int64((1 << self.bits) - 1)
+        self.slot_keys = np.full(1 << self.bits, -1, dtype=np.int64)
+        self.slot_values = np.full(1 << self.bits, -1, dtype=np.int64)
+        pending = np.arange(n, dtype=np.int64)
+        slots = self._hash(keys)
+        while pending.size:
+            free = self.slot_keys[slots] == -1
+            cand_slots = slots[free]
+            cand = pending[free]
+            uniq, first = np.unique(cand_slots, return_index=True)
+            self.slot_keys[uniq] = keys[cand[first]]
+            self.slot_values[uniq] = cand[first]
+            placed = np.zeros(pending.size, dtype=bool)
+            placed[np.flatnonzero(free)[first]] = True
+            pending = pending[~placed]
+            slots = (slots[~placed] + 1) & self.mask
+
+    def _hash(self, keys: IntArray) -> IntArray:
+        with np.errstate(over="ignore"):
+            mixed = keys.view(np.uint64) * _HASH_MULTIPLIER
+        return (mixed >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def lookup(self, keys: IntArray) -> IntArray:
+        """Return each key's position in the original array, or -1 when absent."""
+        out = np.full(keys.size, -1, dtype=np.int64)
+        slots = self._hash(keys)
+        todo = np.arange(keys.size, dtype=np.int64)
+        query = keys
+        while todo.size:
+            found_keys = self.slot_keys[slots]
+            match = found_keys == query
+            out[todo[match]] = self.slot_values[slots[match]]
+            again = ~match & (found_keys != -1)
+            todo = todo[again]
+            query = query[again]
+            slots = (slots[again] + 1) & self.mask
+        return out
+
+
+def ngram_keys(ids: IntArray, lengths: IntArray, ngram_max: int) -> tuple[IntArray, IntArray]:
+    """Return (row, key) for every word n-gram of order 1..``ngram_max``.
+
+    ``ids`` holds all documents' token ids back to back, ``lengths`` the number
+    of tokens of each document; n-grams never cross a document boundary.
+    """
+    doc = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+    rows = [doc]
+    keys = [ids | np.int64(1 << ORDER_SHIFT)]
+    for order in range(2, ngram_max + 1):
+        m = ids.size - order + 1
+        if m <= 0:
+            break
+        same = doc[:m] == doc[order - 1 :]
+        packed = ids[:m].copy()
+        for j in range(1, order):
+            packed <<= ID_BITS
+            packed |= ids[j : j + m]
+        packed |= np.int64(order << ORDER_SHIFT)
+        rows.append(doc[:m][same])
+        keys.append(packed[same])
+    return np.concatenate(rows), np.concatenate(keys)
+
+
+def build_featurizer(texts: Sequence[str], config: FeatureConfig | None = None) -> Featurizer:
+    """Learn the vocabulary and the n-gram keys from training ``texts``.
+
+    Tokens and n-grams kept are those found in at least ``config.min_df``
+    texts. Deterministic: the result depends only on ``texts`` and ``config``.
+
+    Example
+    -------
+    >>> f = build_featurizer(["good film", "bad film"], FeatureConfig(min_df=2))
+    >>> f.vocabulary
+    ['film']
+    """
+    config = config or FeatureConfig()
+    df: Counter[str] = Counter()
+    if config.tokenizer == "regex":
+        pattern = re.compile(config.token_pattern)
+        for text in texts:
+            df.update(set(pattern.findall(text.lower())[: config.max_tokens]))
+    else:
+        byte_df: Counter[bytes] = Counter()
+        for text in texts:
+            byte_df.update(set(_byte_tokens([text])[: config.max_tokens]))
+        df.update({tok.decode("utf-8"): n for tok, n in byte_df.items()})
+    vocabulary = sorted(tok for tok, n in df.items() if n >= config.min_df)
+    if len(vocabulary) > MAX_VOCABULARY:
+        vocabulary = sorted(sorted(vocabulary, key=lambda t: (-df[t], t))[:MAX_VOCABULARY])
+    partial = Featurizer(config, vocabulary, np.zeros(0, dtype=np.int64))
+    ids, lengths = partial.token_ids(texts)
+    rows, keys = ngram_keys(ids, lengths, config.ngram_max)
+    # document frequency of each key: unique (row, key) pairs, then count keys
+    order = np.lexsort((keys, rows))
+    rows, keys = rows[order], keys[order]
+    first = np.ones(keys.size, dtype=bool)
+    first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
+    uniq, counts = np.unique(keys[first], return_counts=True)
+    kept = uniq[counts >= config.min_df]
+    logger.info("featuriser: %d tokens, %d n-grams kept", len(vocabulary), kept.size)
+    return Featurizer(config, vocabulary, kept)

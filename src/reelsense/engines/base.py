@@ -1,0 +1,24 @@
+"""The engine contract: score batches of stored reviews, yield analysis rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+from reelsense.store.base import AnalysisRow, StoredReview
+
+
+class Engine(Protocol):
+    """Scores batches of reviews with the model in ``model_dir``.
+
+    ``score`` consumes ``batches`` lazily (only a bounded number are in flight,
+    so memory stays flat) and yields one list of rows per batch, not
+    necessarily in input order.
+    """
+
+    model_dir: Path
+
+    def score(self, batches: Iterable[list[StoredReview]]) -> Iterator[list[AnalysisRow]]:
+        """Score every batch; yield its rows as soon as they are ready."""
+        ...

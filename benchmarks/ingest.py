@@ -136,7 +136,12 @@ def main() -> None:
             f"{full['reviews'] / full['seconds']:,.0f} reviews/s",
             f"{ratio:.2f}x floor (target <= 3x): {'PASS' if ratio <= 3 else 'FAIL'}",
         ),
-        ("peak RSS at 25k reviews (writer + reader processes)", f"{small['peak_rss_mb']:.0f} MB", "", ""),
+        (
+            "peak RSS at 25k reviews (writer + reader processes)",
+            f"{small['peak_rss_mb']:.0f} MB",
+            "",
+            "",
+        ),
         (
             "peak RSS at 100k reviews (writer + reader processes)",
             f"{full['peak_rss_mb']:.0f} MB",

@@ -6,7 +6,14 @@ import pytest
 
 from reelsense.errors import QueryError
 from reelsense.store import Store
-from reelsense.store.base import AnalysisRow, Polarity, RatingSource, SearchQuery
+from reelsense.store.base import (
+    AnalysisRow,
+    AspectMention,
+    AspectPolarity,
+    Polarity,
+    RatingSource,
+    SearchQuery,
+)
 from tests.store.samples import corpus
 
 VERSION = "test-model-1"
@@ -119,3 +126,40 @@ def test_movie_sentiment_counts_and_histograms(filled: Store) -> None:
     assert set(sentiment.histograms["predicted"]) == set(range(1, 11))
     with pytest.raises(QueryError):
         filled.movie_sentiment("tt9999999", VERSION)
+
+
+def mention(review_id: int, sentence: int, aspect: str, polarity: AspectPolarity) -> AspectMention:
+    return AspectMention(review_id, VERSION, sentence, aspect, polarity, 0.5, f"s{sentence}")
+
+
+def test_movie_insight_joins_reviews_analyses_and_aspects(filled: Store) -> None:
+    items = list(filled.iter_reviews(movie_id="tt0000001"))
+    first = items[0].review_id
+    filled.write_analysis([row(first)])
+    filled.write_aspects(
+        [mention(first, 0, "acting", "positive"), mention(first, 2, "story", "negative")]
+    )
+    filled.write_aspects([mention(first, 0, "acting", "negative")])  # replaces, not adds
+    insights = list(filled.iter_movie_insight("tt0000001", VERSION, batch_size=2))
+    assert [i.review_id for i in insights] == [i.review_id for i in items]
+    got = insights[0]
+    assert got.analysis == row(first)
+    assert [(m.sentence, m.aspect, m.polarity) for m in got.aspects] == [
+        (0, "acting", "negative"),
+        (2, "story", "negative"),
+    ]
+    assert all(i.analysis is None and not i.aspects for i in insights[1:])
+    assert all(i.review.email is None for i in insights)
+    bare = list(filled.iter_movie_insight("tt0000001", None))
+    assert len(bare) == len(items) and all(i.analysis is None for i in bare)
+    with pytest.raises(QueryError):
+        list(filled.iter_movie_insight("tt9999999", VERSION))
+
+
+def test_sample_texts_spreads_over_the_store_and_can_exclude_a_movie(filled: Store) -> None:
+    everything = filled.sample_texts(100)
+    assert len(everything) == filled.counts().reviews
+    others = filled.sample_texts(100, exclude_movie="tt0000001")
+    own = {i.review.text for i in filled.iter_reviews(movie_id="tt0000001")}
+    assert others and not own & set(others)
+    assert len(filled.sample_texts(2)) == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reelsense.cli import analysis, browse, ingest
+from reelsense.cli import analysis, browse, ingest, model
 
 app = typer.Typer(
     name="reelsense",
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.add_typer(ingest.app)
 app.add_typer(browse.app)
 app.add_typer(analysis.app)
+app.add_typer(model.app)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from reelsense.records import Problem, Record, Review
 
 MovieSort = Literal["title", "year", "reviews", "rating", "imdb_rating"]
 Polarity = Literal["positive", "negative"]
+AspectPolarity = Literal["positive", "negative", "neutral"]
 RatingSource = Literal["given", "stated", "predicted"]
 
 
@@ -154,6 +155,34 @@ class AnalysisRow:
 
 
 @dataclass(frozen=True, slots=True)
+class AspectMention:
+    """One aspect of the film a sentence of a review talks about (a row of ``aspect_mentions``).
+
+    ``sentence`` indexes :func:`reelsense.text.sentences.split_sentences` of
+    the review text; ``text`` is that sentence (kept for quotes). ``score`` is
+    the sentence model's P(positive) for this mention.
+    """
+
+    review_id: int
+    model_version: str
+    sentence: int
+    aspect: str
+    polarity: AspectPolarity
+    score: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewInsight:
+    """Everything known about one review under one model version."""
+
+    review_id: int
+    review: Review
+    analysis: AnalysisRow | None
+    aspects: tuple[AspectMention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class StoredReview:
     """A review as stored, with its database id."""
 
@@ -247,6 +276,24 @@ class Store(Protocol):
 
     def movie_sentiment(self, movie_id: str, model_version: str) -> MovieSentiment:
         """Polarity counts and final-rating histograms of one movie's reviews."""
+        ...
+
+    def write_aspects(self, rows: Sequence[AspectMention]) -> int:
+        """Store aspect mentions in one transaction (replacing the same key); return the count."""
+        ...
+
+    def iter_movie_insight(
+        self, movie_id: str, model_version: str | None, *, batch_size: int = 1000
+    ) -> Iterator[ReviewInsight]:
+        """Stream one movie's reviews with their analysis row and aspect mentions.
+
+        ``model_version=None`` gives the reviews with no analysis. E-mails are
+        never included. An unknown movie raises ``QueryError``.
+        """
+        ...
+
+    def sample_texts(self, limit: int, *, exclude_movie: str | None = None) -> list[str]:
+        """Up to ``limit`` review texts spread evenly over the store (a background corpus)."""
         ...
 
     def problems(self, *, limit: int | None = None) -> list[Problem]:

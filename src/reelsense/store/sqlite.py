@@ -26,10 +26,12 @@ from reelsense.records import Problem, RatingField, Record, Review, StatedRating
 from reelsense.store import sqlite_analysis, sqlite_movies
 from reelsense.store.base import (
     AnalysisRow,
+    AspectMention,
     MovieSentiment,
     MovieSort,
     MovieStats,
     MovieSummary,
+    ReviewInsight,
     SearchHit,
     SearchQuery,
     StoreCounts,
@@ -337,6 +339,57 @@ class SQLiteStore:
         if not rows:
             return 0
         return self._write(lambda conn: sqlite_analysis.write_analysis(conn, rows))
+
+    def write_aspects(self, rows: Sequence[AspectMention]) -> int:
+        """Store aspect mentions in one transaction (replacing the same key)."""
+        if not rows:
+            return 0
+        return self._write(lambda conn: sqlite_analysis.write_aspects(conn, rows))
+
+    def iter_movie_insight(
+        self, movie_id: str, model_version: str | None, *, batch_size: int = 1000
+    ) -> Iterator[ReviewInsight]:
+        """Stream one movie's reviews with their analysis row and aspect mentions."""
+        with self._connection() as conn:
+            found = resolve_movie(conn, movie_id)
+        if found is None:
+            raise QueryError(f"{self._label}: no movie {movie_id!r} in the store")
+        return self._insights(found, model_version, batch_size)
+
+    def _insights(
+        self, movie_id: str, model_version: str | None, batch_size: int
+    ) -> Iterator[ReviewInsight]:
+        batch: list[StoredReview] = []
+        for item in self.iter_reviews(movie_id=movie_id, batch_size=batch_size):
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield from self._insight_batch(batch, model_version)
+                batch = []
+        yield from self._insight_batch(batch, model_version)
+
+    def _insight_batch(
+        self, batch: list[StoredReview], model_version: str | None
+    ) -> list[ReviewInsight]:
+        if model_version is None:
+            return [ReviewInsight(item.review_id, item.review, None) for item in batch]
+        ids = [item.review_id for item in batch]
+        with self._connection() as conn:
+            analyses = sqlite_analysis.analysis_rows(conn, ids, model_version)
+            aspects = sqlite_analysis.aspect_rows(conn, ids, model_version)
+        return [
+            ReviewInsight(
+                item.review_id,
+                item.review,
+                analyses.get(item.review_id),
+                tuple(aspects.get(item.review_id, ())),
+            )
+            for item in batch
+        ]
+
+    def sample_texts(self, limit: int, *, exclude_movie: str | None = None) -> list[str]:
+        """Up to ``limit`` review texts spread evenly over the store."""
+        with self._connection() as conn:
+            return sqlite_analysis.sample_texts(conn, limit, exclude_movie)
 
     def movie_sentiment(self, movie_id: str, model_version: str) -> MovieSentiment:
         """Polarity counts and final-rating histograms of one movie's reviews."""

@@ -12,16 +12,20 @@ from datetime import UTC, datetime
 from typing import get_args
 
 from reelsense.errors import QueryError
-from reelsense.store.base import AnalysisRow, MovieSentiment, RatingSource
+from reelsense.store.base import AnalysisRow, AspectMention, MovieSentiment, RatingSource
 from reelsense.store.sqlite_movies import resolve_movie
 
 __all__ = [
     "UNSCORED_SQL",
+    "analysis_rows",
+    "aspect_rows",
     "count_unscored",
     "current_model",
     "movie_sentiment",
     "register_model",
+    "sample_texts",
     "write_analysis",
+    "write_aspects",
 ]
 
 UNSCORED_SQL = """
@@ -134,3 +138,70 @@ def movie_sentiment(
         mean_p_positive=None if totals["mean_p"] is None else float(totals["mean_p"]),
         histograms=histograms,
     )
+
+
+_INSERT_ASPECT = """
+INSERT OR REPLACE INTO aspect_mentions (
+    review_id, model_version, sentence, aspect, polarity, score, sentence_text
+) VALUES (?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+def write_aspects(conn: sqlite3.Connection, rows: Sequence[AspectMention]) -> int:
+    """Insert (or replace) aspect mentions; the caller holds the transaction."""
+    conn.executemany(
+        _INSERT_ASPECT,
+        [
+            (m.review_id, m.model_version, m.sentence, m.aspect, m.polarity, m.score, m.text)
+            for m in rows
+        ],
+    )
+    return len(rows)
+
+
+def analysis_rows(
+    conn: sqlite3.Connection, review_ids: Sequence[int], model_version: str
+) -> dict[int, AnalysisRow]:
+    """The analysis rows of some reviews under one model version."""
+    if not review_ids:
+        return {}
+    marks = ", ".join("?" * len(review_ids))
+    rows = conn.execute(
+        "SELECT review_id, model_version, polarity, p_positive, predicted_rating, "
+        "predicted_confidence, final_rating, rating_source, rating_confidence "
+        f"FROM analyses WHERE model_version = ? AND review_id IN ({marks})",
+        (model_version, *review_ids),
+    )
+    return {int(row[0]): AnalysisRow(*row) for row in rows}
+
+
+def aspect_rows(
+    conn: sqlite3.Connection, review_ids: Sequence[int], model_version: str
+) -> dict[int, list[AspectMention]]:
+    """The aspect mentions of some reviews under one model version, in sentence order."""
+    found: dict[int, list[AspectMention]] = {}
+    if not review_ids:
+        return found
+    marks = ", ".join("?" * len(review_ids))
+    for row in conn.execute(
+        "SELECT review_id, model_version, sentence, aspect, polarity, score, sentence_text "
+        f"FROM aspect_mentions WHERE model_version = ? AND review_id IN ({marks}) "
+        "ORDER BY review_id, sentence, aspect",
+        (model_version, *review_ids),
+    ):
+        found.setdefault(int(row[0]), []).append(AspectMention(*row))
+    return found
+
+
+def sample_texts(conn: sqlite3.Connection, limit: int, exclude_movie: str | None) -> list[str]:
+    """Up to ``limit`` texts at evenly spaced review ids (deterministic)."""
+    if limit < 1:
+        return []
+    total = int(conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
+    step = max(1, total // limit)
+    rows = conn.execute(
+        "SELECT body FROM reviews WHERE review_id % ? = 0 AND movie_id IS NOT ? "
+        "ORDER BY review_id LIMIT ?",
+        (step, exclude_movie, limit),
+    )
+    return [str(row[0]) for row in rows]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up reelsense and run the main job on SQLite: ingest a corpus, then show what is in it.
+# Set up reelsense and run the main job on SQLite: ingest a corpus, score it, show what is in it.
 # Uses ../shared/data when it is there (the crawler seed file and the aclImdb archive),
 # otherwise the small example corpus shipped in examples/corpus.
 set -euo pipefail
@@ -14,6 +14,7 @@ fi
 rs=.venv/bin/reelsense
 # Exit status 1 only means some inputs had problems (the example corpus has some on purpose).
 "$rs" ingest --db "$db" "${inputs[@]}" || [ $? -eq 1 ]
+"$rs" analyze --db "$db"
 "$rs" movies --db "$db" --sort reviews --desc --limit 15
 "$rs" show --db "$db" "$( [ -d ../shared/data/seed ] && echo tt0117407 || echo tt9900001 )"
 "$rs" search --db "$db" --limit 3 '"great performance"'

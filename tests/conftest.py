@@ -9,6 +9,8 @@ import pytest
 
 from reelsense.store import SQLiteStore
 
+pytest_plugins = ["tests.browser"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 SEED_FILE = SHARED_DATA / "seed" / "000_02b5297a58df6d9a.txt"

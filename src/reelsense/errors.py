@@ -6,6 +6,7 @@ so a caller (the CLI, the web app) can catch one family and show one line::
     ReelsenseError
     ├── SourceError        an input file or archive cannot be read at all
     ├── StoreError         the database cannot be opened, migrated or written
+    │   ├── SchemaOutdatedError  opened read-only but its schema needs an upgrade
     │   └── QueryError     a search query or filter is malformed
     ├── ConfigError        contradictory or invalid options
     └── NotFittedError     a model is used before it was trained or loaded
@@ -38,6 +39,10 @@ class SourceError(ReelsenseError):
 
 class StoreError(ReelsenseError):
     """The database cannot be opened, migrated, read or written."""
+
+
+class SchemaOutdatedError(StoreError):
+    """A database opened read-only has an older schema that needs migrating first."""
 
 
 class QueryError(StoreError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reelsense.cli import analysis, browse, ingest, model
+from reelsense.cli import analysis, browse, ingest, insight, model
 
 app = typer.Typer(
     name="reelsense",
@@ -17,6 +17,7 @@ app.add_typer(ingest.app)
 app.add_typer(browse.app)
 app.add_typer(analysis.app)
 app.add_typer(model.app)
+app.add_typer(insight.app)
 
 
 def main() -> None:

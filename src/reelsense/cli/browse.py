@@ -20,7 +20,9 @@ from reelsense.cli.common import (
     opened_store,
     stdout,
 )
+from reelsense.cli.insight_views import insight_renderables
 from reelsense.errors import QueryError
+from reelsense.insight.movie import movie_insight
 from reelsense.store.base import (
     MovieSentiment,
     MovieStats,
@@ -201,13 +203,21 @@ def show(
     movie: Annotated[str, typer.Argument(help="An IMDb tt id or words of the title.")],
     db: DbOption = "reviews.db",
 ) -> None:
-    """Summarise one movie: counts, rating histogram, unrated share, spoilers, dates."""
+    """Summarise one movie: counts, ratings given and filled, what reviewers praise and criticise.
+
+    Also shows polarity over the years, terms distinctive to this film, and
+    reviews whose text disagrees with their rating (after `reelsense analyze`).
+    """
     with opened_store(db, read_only=True) as store:
         found = resolve_movie(store, movie)
         stats = store.movie_stats(found.movie_id)
         version = store.current_model()
         sentiment = store.movie_sentiment(found.movie_id, version) if version else None
-    stdout().print(stats_panel(stats, sentiment))
+        insight = movie_insight(store, found.movie_id, model_version=version)
+    out = stdout()
+    out.print(stats_panel(stats, sentiment))
+    for renderable in insight_renderables(insight):
+        out.print(renderable)
 
 
 def hit_panel(hit: SearchHit, include_personal: bool) -> Panel:

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from reelsense.errors import ReelsenseError
+from reelsense.errors import ReelsenseError, SchemaOutdatedError
 from reelsense.store import open_store
 from reelsense.store.base import HIGHLIGHT_END, HIGHLIGHT_START, Store
 
@@ -72,8 +72,16 @@ def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 @contextmanager
 def opened_store(db: str, *, read_only: bool = False) -> Iterator[Store]:
-    """Open the store named by ``--db`` and close it afterwards."""
-    store = open_store(db, read_only=read_only)
+    """Open the store named by ``--db`` and close it afterwards.
+
+    A read-only command on a database from an older reelsense upgrades its
+    schema first (a write the user would otherwise have to ask for).
+    """
+    try:
+        store = open_store(db, read_only=read_only)
+    except SchemaOutdatedError:
+        open_store(db).close()
+        store = open_store(db, read_only=read_only)
     try:
         yield store
     finally:

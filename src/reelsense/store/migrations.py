@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 
-from reelsense.errors import StoreError
+from reelsense.errors import SchemaOutdatedError, StoreError
 
 __all__ = [
     "Migration",
@@ -193,7 +193,7 @@ def apply_migrations(conn: sqlite3.Connection, *, label: str, read_only: bool = 
         )
     if read_only:
         if current < latest:
-            raise StoreError(
+            raise SchemaOutdatedError(
                 f"{label}: database schema is at version {current} but this reelsense needs "
                 f"version {latest}; open it once without read-only to upgrade it"
             )

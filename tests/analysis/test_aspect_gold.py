@@ -1,0 +1,104 @@
+"""The hand-labelled aspect gold set: well-formed, and still aligned with the splitter."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import reelsense.analysis
+from reelsense.records import Review
+from reelsense.sources.aclimdb import read_aclimdb
+from reelsense.text.sentences import split_sentences
+
+GOLD = Path(reelsense.analysis.__file__).parent / "data" / "aspect_gold.jsonl"
+ACLIMDB = Path(__file__).parents[2].parent / "shared" / "data" / "aclImdb_v1.tar.gz"
+ASPECTS = {
+    "acting",
+    "story",
+    "characters",
+    "direction",
+    "script",
+    "music",
+    "visuals",
+    "pacing",
+    "ending",
+    "humour",
+    "violence",
+    "effects",
+    "comparison",
+}
+POLARITIES = {"positive", "negative", "neutral"}
+
+
+def _rows() -> list[dict[str, Any]]:
+    lines = GOLD.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def test_gold_rows_have_the_documented_fields() -> None:
+    for row in _rows():
+        assert set(row) == {"review", "sentence", "sha1", "aspects"}, row
+        assert row["review"].startswith("aclImdb/train/pos/") or row["review"].startswith(
+            "aclImdb/train/neg/"
+        ), row
+        assert isinstance(row["sentence"], int) and row["sentence"] >= 0, row
+        assert len(row["sha1"]) == 12 and int(row["sha1"], 16) >= 0, row
+        assert isinstance(row["aspects"], dict), row
+
+
+def test_gold_uses_only_taxonomy_aspects_and_polarities() -> None:
+    for row in _rows():
+        assert set(row["aspects"]) <= ASPECTS, row
+        assert set(row["aspects"].values()) <= POLARITIES, row
+
+
+def test_gold_sentences_are_unique_and_sorted() -> None:
+    keys = [(row["review"], row["sentence"]) for row in _rows()]
+    assert len(keys) == len(set(keys))
+    assert keys == sorted(keys)
+
+
+def test_gold_is_large_and_varied_enough_to_evaluate() -> None:
+    rows = _rows()
+    present = {aspect for row in rows for aspect in row["aspects"]}
+    assert len(rows) >= 400
+    assert len(present) >= 8, sorted(present)
+    assert any(not row["aspects"] for row in rows), "no aspect-free sentences to measure precision"
+
+
+def test_gold_labels_whole_reviews() -> None:
+    by_review: dict[str, list[int]] = {}
+    for row in _rows():
+        by_review.setdefault(row["review"], []).append(row["sentence"])
+    for review, indices in by_review.items():
+        assert sorted(indices) == list(range(len(indices))), review
+
+
+def test_gold_holds_no_review_text() -> None:
+    text = GOLD.read_text(encoding="utf-8")
+    assert all(len(line) < 300 for line in text.splitlines())
+
+
+@pytest.mark.slow
+def test_gold_hashes_match_the_current_splitter() -> None:
+    if not ACLIMDB.is_file():
+        pytest.skip(f"aclImdb archive not found at {ACLIMDB}")
+    rows = _rows()
+    wanted = {row["review"] for row in rows}
+    sentences: dict[str, list[str]] = {}
+    for record in read_aclimdb(ACLIMDB, splits=("train",)):
+        if isinstance(record, Review) and record.external_id in wanted:
+            assert record.external_id is not None
+            sentences[record.external_id] = split_sentences(record.text)
+    assert set(sentences) == wanted
+    matched = 0
+    for row in rows:
+        found = sentences[row["review"]]
+        if row["sentence"] < len(found):
+            digest = hashlib.sha1(found[row["sentence"]].encode("utf-8")).hexdigest()[:12]
+            matched += digest == row["sha1"]
+    assert matched >= 0.95 * len(rows), f"only {matched}/{len(rows)} sentences still match"

@@ -35,8 +35,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def _dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+def _model_size(path: Path) -> int:
+    """Bytes of the sentiment model's own files (the folder may hold other models)."""
+    return sum((path / name).stat().st_size for name in ("model.json", "arrays.npz"))
 
 
 def _baselines(
@@ -116,7 +117,7 @@ def main() -> int:
     t = time.perf_counter()
     model = load(args.model_dir)
     load_s = time.perf_counter() - t
-    size = _dir_size(args.model_dir)
+    size = _model_size(args.model_dir)
     print(
         f"model: {model.version_} from {args.model_dir}: load {load_s:.2f}s, "
         f"size on disk {size / 1e6:.1f} MB, {model.featurizer_.n_features:,} features"

@@ -30,7 +30,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from reelsense.analysis.scoring import default_model_dir, load_model, model_text
+from reelsense.analysis.scoring import default_model_dir, load_model
+from reelsense.analysis.train import review_text
 from reelsense.analyze import analyze
 from reelsense.engines import LocalEngine
 from reelsense.ingest import ingest
@@ -74,7 +75,7 @@ def run_analyze(db: Path, workers: int | None) -> dict[str, float]:
 def texts_of(db: Path) -> Iterator[str]:
     with SQLiteStore(db, read_only=True) as store:
         for item in store.iter_reviews():
-            yield model_text(item.review)
+            yield review_text(item.review)
 
 
 def vader_rate(texts: list[str]) -> float:

@@ -6,6 +6,7 @@ with a reason when it or Playwright is missing.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class PageWatch:
 
 def chromium_path() -> str:
     found = shutil.which("chromium")
+    if not found and os.environ.get("CI") == "true":
+        pytest.fail("Chromium missing in CI: .ci/run must install Debian's chromium")
     if not found:
         pytest.skip("Chromium not installed (Debian package 'chromium'; .ci/run installs it)")
     return found

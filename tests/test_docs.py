@@ -1,6 +1,8 @@
-"""Every command documents itself."""
+"""Every command documents itself and takes --db."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 import typer.main
@@ -8,27 +10,40 @@ from typer.testing import CliRunner
 
 from reelsense.cli.app import app
 
-COMMAND = typer.main.get_command(app)
-COMMANDS = getattr(COMMAND, "commands", {})
+
+def leaf_commands(command: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    """Every runnable command, by its words (``("db", "copy")``)."""
+    children = getattr(command, "commands", None)
+    if not children:
+        return {path: command}
+    found: dict[tuple[str, ...], Any] = {}
+    for name, child in children.items():
+        found.update(leaf_commands(child, (*path, name)))
+    return found
+
+
+COMMANDS = leaf_commands(typer.main.get_command(app))
 NAMES = sorted(COMMANDS)
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_command_has_help_text(name: str) -> None:
-    command = COMMANDS[name]
-    assert command.help, f"reelsense {name} has no help text"
-    result = CliRunner().invoke(app, [name, "--help"])
+@pytest.mark.parametrize("words", NAMES, ids=" ".join)
+def test_command_has_help_text_and_db_option(words: tuple[str, ...]) -> None:
+    command = COMMANDS[words]
+    assert command.help, f"reelsense {' '.join(words)} has no help text"
+    result = CliRunner().invoke(app, [*words, "--help"])
     assert result.exit_code == 0
     assert "--db" in result.output
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_every_option_has_help(name: str) -> None:
-    command = COMMANDS[name]
-    for param in command.params:
+@pytest.mark.parametrize("words", NAMES, ids=" ".join)
+def test_every_option_has_help(words: tuple[str, ...]) -> None:
+    for param in COMMANDS[words].params:
         if param.param_type_name == "option" and param.name != "help":
-            assert param.help, f"reelsense {name} {param.opts[0]} has no help"
+            assert param.help, f"reelsense {' '.join(words)} {param.opts[0]} has no help"
 
 
-def test_the_first_commands_exist() -> None:
-    assert {"ingest", "movies", "show", "search", "problems"} <= set(NAMES)
+def test_the_documented_commands_exist() -> None:
+    expected = {"ingest", "movies", "show", "search", "problems", "analyze", "train", "evaluate",
+                "predict", "compare", "report", "export", "serve"}  # fmt: skip
+    assert {(name,) for name in expected} <= set(NAMES)
+    assert ("db", "copy") in NAMES

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelsense.analysis.persist import read_metadata
+from reelsense.analysis.scoring import bundle_metadata
 from reelsense.engines.base import Engine
 from reelsense.store.base import Store
 
@@ -39,9 +39,9 @@ class AnalyzeReport:
 
 
 def model_version_of(model_dir: Path) -> tuple[str, str]:
-    """The version string and JSON metadata of a model directory."""
-    metadata = read_metadata(model_dir)
-    return str(metadata["version"]), json.dumps(metadata, sort_keys=True)
+    """The version string and JSON metadata of a model bundle."""
+    version, metadata = bundle_metadata(model_dir)
+    return version, json.dumps(metadata, sort_keys=True)
 
 
 def analyze(
@@ -84,11 +84,11 @@ def analyze(
         on_start(todo)
     start = time.perf_counter()
     scored = 0
-    for rows in engine.score(store.iter_unscored(version, batch_size=batch_size)):
-        store.write_analysis(rows)
-        scored += len(rows)
+    for scored_batch in engine.score(store.iter_unscored(version, batch_size=batch_size)):
+        store.write_analysis(scored_batch.rows, scored_batch.aspects)
+        scored += len(scored_batch.rows)
         if on_batch is not None:
-            on_batch(len(rows))
+            on_batch(len(scored_batch.rows))
     seconds = time.perf_counter() - start
     logger.info("scored %d reviews with %s in %.1f s", scored, version, seconds)
     return AnalyzeReport(version, scored, total - todo, seconds)

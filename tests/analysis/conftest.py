@@ -37,4 +37,4 @@ def tiny_model() -> SentimentModel:
     """A model fitted on :func:`tiny_corpus`."""
     texts, ratings = _corpus()
     config = FeatureConfig(ngram_max=2, min_df=1)
-    return SentimentModel(feature_config=config, C=1.0, calibration_folds=3).fit(texts, ratings)
+    return SentimentModel(feature_config=config, C=10.0, calibration_folds=3).fit(texts, ratings)

@@ -82,3 +82,19 @@ def test_featurizer_cuts_texts_at_max_tokens() -> None:
 def test_regex_and_bytes_tokenizers_agree_on_plain_words() -> None:
     regex = FeatureConfig(tokenizer="regex")
     assert tokenize("Plain words here!", regex) == tokenize("Plain words here!")
+
+
+def test_skip_bigrams_add_pairs_one_word_apart() -> None:
+    plain = build_featurizer(["not very good"], FeatureConfig(ngram_max=2, min_df=1))
+    skip = build_featurizer(
+        ["not very good"], FeatureConfig(ngram_max=2, min_df=1, skip_bigrams=True)
+    )
+    assert skip.n_features == plain.n_features + 1
+    # unigrams "not", "good" ("really" is unknown) + the skip-bigram "not _ good"
+    assert skip.transform(["not really good"]).nnz == 2 + 1
+
+
+def test_config_saved_without_tokenizer_key_means_regex() -> None:
+    old = {"ngram_max": 3, "min_df": 2, "token_pattern": r"\w+", "max_tokens": 100}
+    assert FeatureConfig.from_json(old).tokenizer == "regex"
+    assert FeatureConfig.from_json(FeatureConfig().to_json()).tokenizer == "bytes"

@@ -189,5 +189,7 @@ def build_store(*, analysis: bool = True, aspects: bool = True) -> SQLiteStore:
     items = list(store.iter_reviews())
     store.write_analysis([_analysis(item.review_id, item.review) for item in items])
     if aspects:
-        store.write_aspects([m for item in items for m in _aspects(item.review_id, item.review)])
+        store.write_analysis(
+            [], [m for item in items for m in _aspects(item.review_id, item.review)]
+        )
     return store

@@ -44,7 +44,8 @@ def test_review_text_is_printed_literally_not_as_markup() -> None:
     item = next(i for i in store.iter_reviews(movie_id=ORIGINAL) if i.review.position == 99)
     from reelsense.store.base import AspectMention
 
-    store.write_aspects(
+    store.write_analysis(
+        [],
         [
             AspectMention(
                 item.review_id,
@@ -55,7 +56,7 @@ def test_review_text_is_printed_literally_not_as_markup() -> None:
                 0.99,
                 "[bold red]Loud[/bold red] acting, truly fine.",
             )
-        ]
+        ],
     )
     text = render(insight_renderables(movie_insight(store, ORIGINAL)))
     assert "[bold red]Loud[/bold red] acting, truly fine." in text

@@ -1,7 +1,9 @@
 """Store fixtures: every contract test runs once per backend.
 
-Only SQLite exists today; a PostgreSQL backend adds a parameter to
-``BACKENDS`` and a branch to ``_open``.
+``BACKENDS`` lists SQLite and PostgreSQL. The PostgreSQL parameter starts one
+throwaway cluster per test session (:mod:`tests.pg_server`) and gives each
+test a fresh database. It skips, with the reason, only when the server
+binaries are absent, and fails instead when ``CI=true`` (CI must run it).
 """
 
 from __future__ import annotations
@@ -12,15 +14,23 @@ from pathlib import Path
 import pytest
 
 from reelsense.store import SQLiteStore, Store
+from tests.pg_server import pg_server, pg_url
 
-BACKENDS = ["sqlite"]
+__all__ = ["BACKENDS", "StoreFactory", "pg_server", "pg_url"]
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 StoreFactory = Callable[[], Store]
 
 
-def _open(backend: str, tmp_path: Path) -> Store:
+def _open(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[], Store]:
     if backend == "sqlite":
-        return SQLiteStore(tmp_path / "reviews.db")
+        return lambda: SQLiteStore(tmp_path / "reviews.db")
+    if backend == "postgres":
+        from reelsense.store.postgres import PostgresStore
+
+        url = str(request.getfixturevalue("pg_url"))
+        return lambda: PostgresStore(url)
     raise AssertionError(f"unknown backend {backend}")
 
 
@@ -28,10 +38,10 @@ def _open(backend: str, tmp_path: Path) -> Store:
 def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
     """Opens the same (initially empty) database each time it is called."""
     opened: list[Store] = []
-    backend = str(request.param)
+    make = _open(str(request.param), tmp_path, request)
 
     def open_store() -> Store:
-        store = _open(backend, tmp_path)
+        store = make()
         opened.append(store)
         return store
 

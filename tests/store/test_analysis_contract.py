@@ -136,10 +136,10 @@ def test_movie_insight_joins_reviews_analyses_and_aspects(filled: Store) -> None
     items = list(filled.iter_reviews(movie_id="tt0000001"))
     first = items[0].review_id
     filled.write_analysis([row(first)])
-    filled.write_aspects(
-        [mention(first, 0, "acting", "positive"), mention(first, 2, "story", "negative")]
+    filled.write_analysis(
+        [], [mention(first, 0, "acting", "positive"), mention(first, 2, "story", "negative")]
     )
-    filled.write_aspects([mention(first, 0, "acting", "negative")])  # replaces, not adds
+    filled.write_analysis([], [mention(first, 0, "acting", "negative")])  # replaces, not adds
     insights = list(filled.iter_movie_insight("tt0000001", VERSION, batch_size=2))
     assert [i.review_id for i in insights] == [i.review_id for i in items]
     got = insights[0]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 import reelsense.store as store_package
-from reelsense.errors import ConfigError
+from reelsense.errors import ConfigError, StoreError
 from reelsense.store import SQLiteStore, open_store
 from tests.store.samples import corpus
 
@@ -57,11 +58,22 @@ def test_open_store_read_only(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["postgresql://user:secret@localhost/reviews", "postgres://localhost/r"]
+    "url", ["postgresql://user:secret@127.0.0.1:1/reviews", "postgres://user:secret@127.0.0.1:1/r"]
 )
-def test_postgres_url_is_not_supported_yet(url: str) -> None:
-    with pytest.raises(ConfigError, match="PostgreSQL support is not installed yet") as caught:
+def test_unreachable_postgres_names_the_database_without_its_password(url: str) -> None:
+    with pytest.raises(
+        StoreError, match=r"postgresql://user@127\.0\.0\.1:1/\w+: cannot connect"
+    ) as caught:
         open_store(url)
+    assert "secret" not in str(caught.value)
+
+
+def test_postgres_url_without_psycopg_asks_for_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    monkeypatch.delitem(sys.modules, "reelsense.store.postgres", raising=False)
+    monkeypatch.delitem(sys.modules, "reelsense.store.postgres_connection", raising=False)
+    with pytest.raises(ConfigError, match=r"install reelsense\[postgres\]") as caught:
+        open_store("postgresql://user:secret@localhost/reviews")
     assert "secret" not in str(caught.value)
 
 

@@ -43,6 +43,7 @@ __all__ = ["FeatureConfig", "Featurizer", "build_featurizer", "tokenize"]
 ID_BITS = 20
 MAX_VOCABULARY = (1 << ID_BITS) - 1
 ORDER_SHIFT = 60
+SKIP_ORDER = 4  # key "order" code of skip-bigrams (w1 _ w3)
 DEFAULT_TOKEN_PATTERN = r"[^\W_]+(?:'[^\W_]+)?|[!?]"
 TOKENIZERS = ("bytes", "regex")
 _SEPARATOR = b"\x01"
@@ -64,6 +65,8 @@ class FeatureConfig:
         Longest word n-gram (1 = unigrams only, at most 3).
     min_df:
         Minimum number of training texts a token / n-gram must occur in.
+    skip_bigrams:
+        Also use pairs of words one word apart (``not ... good``).
     tokenizer:
         ``"bytes"`` (fast, default) or ``"regex"`` (``token_pattern``).
     token_pattern:
@@ -80,6 +83,7 @@ class FeatureConfig:
 
     ngram_max: int = 3
     min_df: int = 2
+    skip_bigrams: bool = False
     tokenizer: str = "bytes"
     token_pattern: str = DEFAULT_TOKEN_PATTERN
     max_tokens: int = 5000
@@ -106,6 +110,10 @@ class FeatureConfig:
     def from_json(cls, data: Mapping[str, Any]) -> FeatureConfig:
         """Build a config from :meth:`to_json` output.
 
+        Settings saved before the ``"bytes"`` tokeniser existed carry no
+        ``tokenizer`` key and were made with the regex tokeniser, so a missing
+        key means ``"regex"``.
+
         Raises
         ------
         ConfigError
@@ -115,8 +123,10 @@ class FeatureConfig:
         unknown = set(data) - known
         if unknown:
             raise ConfigError(f"unknown feature settings: {sorted(unknown)}")
+        values = dict(data)
+        values.setdefault("tokenizer", "regex")
         try:
-            return cls(**dict(data))
+            return cls(**values)
         except TypeError as exc:
             raise ConfigError(f"invalid feature settings: {exc}") from exc
 
@@ -214,7 +224,7 @@ class Featurizer:
         np.float32(3.0)
         """
         ids, lengths = self.token_ids(texts)
-        rows, keys = ngram_keys(ids, lengths, self.config.ngram_max)
+        rows, keys = ngram_keys(ids, lengths, self.config.ngram_max, self.config.skip_bigrams)
         if self._table is None:
             self._table = KeyTable(self.keys)
         pos = self._table.lookup(keys)
@@ -299,7 +309,9 @@ class KeyTable:
         return out
 
 
-def ngram_keys(ids: IntArray, lengths: IntArray, ngram_max: int) -> tuple[IntArray, IntArray]:
+def ngram_keys(
+    ids: IntArray, lengths: IntArray, ngram_max: int, skip_bigrams: bool = False
+) -> tuple[IntArray, IntArray]:
     """Return (row, key) for every word n-gram of order 1..``ngram_max``.
 
     ``ids`` holds all documents' token ids back to back, ``lengths`` the number
@@ -318,6 +330,12 @@ def ngram_keys(ids: IntArray, lengths: IntArray, ngram_max: int) -> tuple[IntArr
             packed <<= ID_BITS
             packed |= ids[j : j + m]
         packed |= np.int64(order << ORDER_SHIFT)
+        rows.append(doc[:m][same])
+        keys.append(packed[same])
+    m = ids.size - 2
+    if skip_bigrams and m > 0:
+        same = doc[:m] == doc[2:]
+        packed = (ids[:m] << ID_BITS) | ids[2:] | np.int64(SKIP_ORDER << ORDER_SHIFT)
         rows.append(doc[:m][same])
         keys.append(packed[same])
     return np.concatenate(rows), np.concatenate(keys)
@@ -351,7 +369,7 @@ def build_featurizer(texts: Sequence[str], config: FeatureConfig | None = None) 
         vocabulary = sorted(sorted(vocabulary, key=lambda t: (-df[t], t))[:MAX_VOCABULARY])
     partial = Featurizer(config, vocabulary, np.zeros(0, dtype=np.int64))
     ids, lengths = partial.token_ids(texts)
-    rows, keys = ngram_keys(ids, lengths, config.ngram_max)
+    rows, keys = ngram_keys(ids, lengths, config.ngram_max, config.skip_bigrams)
     # document frequency of each key: unique (row, key) pairs, then count keys
     order = np.lexsort((keys, rows))
     rows, keys = rows[order], keys[order]

@@ -1,8 +1,10 @@
 """Polarity + 1–10 rating model: NB-weighted logistic regression over word n-grams.
 
 Inference is NumPy/SciPy only: one binary n-gram matrix (see
-:mod:`reelsense.analysis.features`) times a (n_features x 3) weight matrix gives,
-for every text, a polarity log-odds and two ridge rating estimates (one fitted
+:mod:`reelsense.analysis.features`) times a (n_features x 4) weight matrix gives,
+for every text, a polarity log-odds (NB-LR on the L2-normalised NB-scaled
+vector, so one column holds the squared NB ratios for the norm) and two ridge
+rating estimates (one fitted
 on positive reviews, one on negative ones); a Platt map calibrates the log-odds,
 and a small multinomial head (fitted on cross-fitted held-out scores) turns
 these numbers into a distribution over the ratings 1..10. The predicted rating is that
@@ -34,7 +36,9 @@ FloatArray = npt.NDArray[np.float64]
 N_RATINGS = 10
 POSITIVE_FROM = 7.0  # ratings >= 7 are positive (aclImdb convention)
 NEGATIVE_UPTO = 4.0  # ratings <= 4 are negative; 5 and 6 train only the rating
+CHUNK_SIZE = 2000  # texts featurised at once inside predict_batch
 N_SCORES = 3  # polarity log-odds, rating if positive, rating if negative
+N_COLUMNS = 4  # weight columns: polarity numerator, squared NB ratio, two ridges
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +93,12 @@ class SentimentModel:
     feature_config:
         Featuriser settings (word 1..3-grams, ``min_df`` 2 by default).
     C:
-        Inverse L2 strength of the logistic regression on NB-weighted features.
+        Inverse L2 strength of the logistic regression on NB-weighted,
+        L2-normalised binary features.
     nb_alpha:
         Smoothing of the naive Bayes log-count ratios.
     ridge_alpha:
-        L2 strength of the ridge rating regression on the same features.
+        L2 strength of the ridge rating regressions on the same features.
     calibration_folds:
         Folds of the cross-fitting that yields held-out scores for the Platt
         calibration and the rating head.
@@ -120,7 +125,7 @@ class SentimentModel:
     def __init__(
         self,
         feature_config: FeatureConfig | None = None,
-        C: float = 3.0,
+        C: float = 100.0,
         nb_alpha: float = 1.0,
         ridge_alpha: float = 30.0,
         calibration_folds: int = 5,
@@ -199,7 +204,7 @@ class SentimentModel:
         for k in range(self.calibration_folds):
             train, test = folds != k, folds == k
             w, b = self._fit_linear(X[train], y_rating[train], y_pos[train], polar[train])
-            held_out[test] = X[test] @ w + b
+            held_out[test] = _combine(np.asarray(X[test] @ w, dtype=np.float64), b)
             logger.info("fold %d/%d fitted", k + 1, self.calibration_folds)
         weights, intercepts = self._fit_linear(X, y_rating, y_pos, polar)
 
@@ -223,11 +228,14 @@ class SentimentModel:
         y_pos: npt.NDArray[np.int64],
         polar: npt.NDArray[np.bool_],
     ) -> tuple[npt.NDArray[np.float64], FloatArray]:
-        """Fit NB-LR (column 0) and two ridges; NB ratios folded into the weights.
+        """Fit NB-LR and two ridges; NB ratios folded into the weights.
 
-        Column 1 is a ridge rating regression fitted on the positive reviews
-        only (their intensity, 7..10), column 2 one on the negative reviews
-        (1..4); the rating head mixes them by the polarity.
+        The classifier sees the NB-scaled binary vector ``x * r`` divided by
+        its L2 norm, so its log-odds is ``x.(r w) / sqrt(x.r^2) + b``: column 0
+        holds ``r w``, column 1 ``r^2``. Column 2 is a ridge rating regression
+        fitted on the positive reviews only (their intensity, 7..10), column 3
+        one on the negative reviews (1..4); the rating head mixes them by the
+        polarity.
         """
         from sklearn.linear_model import LogisticRegression, Ridge
 
@@ -237,13 +245,16 @@ class SentimentModel:
         q = np.asarray(Xp[yp == 0].sum(axis=0)).ravel() + self.nb_alpha
         r = (np.log(p / p.sum()) - np.log(q / q.sum())).astype(np.float32)
         scale = sp.diags(r)
-        clf = LogisticRegression(C=self.C, solver="liblinear", max_iter=1000)
-        clf.fit(Xp @ scale, yp)
+        Zp = Xp @ scale
+        clf = LogisticRegression(
+            C=self.C, solver="liblinear", max_iter=1000, random_state=self.random_state
+        )
+        clf.fit(_l2_rows(Zp), yp)
         Z = X @ scale
-        columns = [r * clf.coef_.ravel()]
-        intercepts = [float(clf.intercept_[0])]
+        columns = [r * clf.coef_.ravel(), r.astype(np.float64) ** 2]
+        intercepts = [float(clf.intercept_[0]), 0.0]
         for side in (y_rating >= POSITIVE_FROM, y_rating < POSITIVE_FROM):
-            reg = Ridge(alpha=self.ridge_alpha, solver="auto")
+            reg = Ridge(alpha=self.ridge_alpha, solver="auto", random_state=self.random_state)
             reg.fit(Z[side], y_rating[side])
             columns.append(r * reg.coef_.ravel())
             intercepts.append(float(reg.intercept_))
@@ -258,7 +269,7 @@ class SentimentModel:
             )
 
     def decision_scores(self, texts: Sequence[str]) -> FloatArray:
-        """Return raw (n, 3) scores: polarity log-odds, rating if positive, rating if negative.
+        """Return (n, 3) raw scores: polarity log-odds, rating if positive, rating if negative.
 
         Raises
         ------
@@ -266,9 +277,12 @@ class SentimentModel:
             Before :meth:`fit` or :func:`reelsense.analysis.persist.load`.
         """
         self._check_fitted("decision_scores")
-        X = self.featurizer_.transform(texts)
-        scores: FloatArray = np.asarray(X @ self.weights_, dtype=np.float64) + self.intercepts_
-        return scores
+        parts = []
+        # chunks keep the working set in cache and memory flat for big batches
+        for start in range(0, max(len(texts), 1), CHUNK_SIZE):
+            X = self.featurizer_.transform(texts[start : start + CHUNK_SIZE])
+            parts.append(np.asarray(X @ self.weights_, dtype=np.float64))
+        return _combine(np.concatenate(parts), self.intercepts_)
 
     def predict_batch(self, texts: Sequence[str]) -> PredictionBatch:
         """Score many texts at once and return the results as arrays.
@@ -312,6 +326,24 @@ class SentimentModel:
         """Return calibrated P(positive) for every text."""
         self._check_fitted("predict_proba")
         return self.predict_batch(texts).p_positive
+
+
+def _l2_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Scale every row to unit L2 norm (empty rows stay empty)."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    scaled: sp.csr_matrix = sp.diags(1.0 / norms) @ matrix
+    return scaled
+
+
+def _combine(raw: FloatArray, intercepts: FloatArray) -> FloatArray:
+    """Turn the (n, 4) products ``X @ weights`` into (n, 3) scores.
+
+    Polarity log-odds = column 0 / sqrt(column 1) + bias; then the two ridges.
+    """
+    norm = np.sqrt(np.maximum(raw[:, 1], 1e-24))
+    polarity = raw[:, 0] / norm + intercepts[0]
+    return np.stack([polarity, raw[:, 2] + intercepts[2], raw[:, 3] + intercepts[3]], axis=1)
 
 
 def _fold_ids(n: int, folds: int, random_state: int) -> npt.NDArray[np.int64]:

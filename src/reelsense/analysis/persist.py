@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reelsense.analysis.features import FeatureConfig, Featurizer
-from reelsense.analysis.model import N_SCORES, SentimentModel
+from reelsense.analysis.model import N_COLUMNS, SentimentModel
 from reelsense.errors import ConfigError, NotFittedError, ReelsenseError
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFormatError", "load", "read_metadata", "save"]
 
 FORMAT = "reelsense-sentiment"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 METADATA_FILE = "model.json"
 ARRAYS_FILE = "arrays.npz"
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".pck", ".p")
@@ -173,7 +173,7 @@ def load(directory: str | Path) -> SentimentModel:
         model.n_train_ = int(metadata.get("n_train", 0))
     except (KeyError, TypeError, ValueError, ConfigError) as exc:
         raise ModelFormatError(f"{source}: incomplete or inconsistent model ({exc})") from exc
-    if model.weights_.shape != (model.featurizer_.n_features, N_SCORES):
+    if model.weights_.shape != (model.featurizer_.n_features, N_COLUMNS):
         raise ModelFormatError(
             f"{source}: weights shape {model.weights_.shape} does not match "
             f"{model.featurizer_.n_features} features"

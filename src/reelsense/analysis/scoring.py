@@ -1,25 +1,36 @@
-"""Turn stored reviews into analysis rows with a loaded model (pure, no I/O)."""
+"""Turn stored reviews into analysis rows and aspect mentions (pure, no I/O beyond loading).
+
+A model directory is a bundle: ``model.json`` + ``arrays.npz`` (review polarity
+and rating) and, optionally, ``aspects.json`` + ``aspects.npz`` (sentence-level
+aspect sentiment). Its version, recorded with every row, names both parts.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from reelsense.analysis.aspect_model import AspectModel
 from reelsense.analysis.fill import resolve_rating
 from reelsense.analysis.model import SentimentModel
-from reelsense.analysis.persist import load
-from reelsense.records import Review
-from reelsense.store.base import AnalysisRow, StoredReview
+from reelsense.analysis.persist import load, read_metadata
+from reelsense.analysis.train import review_text
+from reelsense.store.base import AnalysisRow, AspectMention, StoredReview
+
+ASPECTS_FILE = "aspects.json"
 
 
 def default_model_dir() -> Path:
-    """The model that ships inside the package (rebuilt by ``reelsense train``)."""
+    """The model bundle that ships inside the package (rebuilt by ``reelsense train``)."""
     return Path(str(resources.files("reelsense") / "models" / "default"))
 
 
 def load_model(directory: Path | None = None) -> SentimentModel:
-    """Load a model directory, or the shipped default one.
+    """Load the review model of a bundle, or of the shipped default one.
 
     Raises
     ------
@@ -29,18 +40,77 @@ def load_model(directory: Path | None = None) -> SentimentModel:
     return load(directory if directory is not None else default_model_dir())
 
 
-def model_text(review: Review) -> str:
-    """What the model reads: the headline, then the text."""
-    if review.headline:
-        return f"{review.headline}.\n\n{review.text}"
-    return review.text
+def bundle_metadata(directory: Path) -> tuple[str, dict[str, Any]]:
+    """The version of a bundle (``review+aspects``) and its combined metadata."""
+    metadata = read_metadata(directory)
+    version = str(metadata["version"])
+    aspects_path = directory / ASPECTS_FILE
+    if aspects_path.is_file():
+        aspects = json.loads(aspects_path.read_text(encoding="utf-8"))
+        version = f"{version}+{aspects['aspects_version']}"
+        metadata = {
+            **metadata,
+            "aspects": {k: aspects.get(k) for k in ("aspects_version", "metrics")},
+        }
+    return version, metadata
 
 
-def score_reviews(model: SentimentModel, reviews: Sequence[StoredReview]) -> list[AnalysisRow]:
-    """Score a batch: polarity, predicted rating, and the final rating with its source."""
+@dataclass(frozen=True)
+class ScoredBatch:
+    """One batch's results: an analysis row per review and its aspect mentions."""
+
+    rows: list[AnalysisRow]
+    aspects: list[AspectMention] = field(default_factory=list)
+
+
+class Analyzer:
+    """Scores reviews with a bundle: polarity, ratings and (if present) aspects.
+
+    Example
+    -------
+    >>> analyzer = Analyzer.load(default_model_dir())  # doctest: +SKIP
+    >>> analyzer.score(batch_of_stored_reviews).rows[0].polarity  # doctest: +SKIP
+    'positive'
+    """
+
+    def __init__(
+        self, sentiment: SentimentModel, aspects: AspectModel | None, version: str
+    ) -> None:
+        self.sentiment = sentiment
+        self.aspects = aspects
+        self.version = version
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> Analyzer:
+        """Load a bundle (default: the shipped one)."""
+        directory = directory if directory is not None else default_model_dir()
+        version, _ = bundle_metadata(directory)
+        aspects = AspectModel.load(directory) if (directory / ASPECTS_FILE).is_file() else None
+        return cls(load(directory), aspects, version)
+
+    def score(self, reviews: Sequence[StoredReview]) -> ScoredBatch:
+        """Score a batch of stored reviews."""
+        if not reviews:
+            return ScoredBatch([])
+        rows = score_reviews(self.sentiment, reviews, self.version)
+        mentions: list[AspectMention] = []
+        if self.aspects is not None:
+            found = self.aspects.analyze_reviews([item.review.text for item in reviews])
+            for item, review_rows in zip(reviews, found, strict=True):
+                mentions.extend(
+                    AspectMention(item.review_id, self.version, index, aspect, polarity, p, text)
+                    for index, text, aspect, polarity, p in review_rows
+                )
+        return ScoredBatch(rows, mentions)
+
+
+def score_reviews(
+    model: SentimentModel, reviews: Sequence[StoredReview], version: str | None = None
+) -> list[AnalysisRow]:
+    """Polarity, predicted rating, and the final rating with its source, per review."""
     if not reviews:
         return []
-    batch = model.predict_batch([model_text(item.review) for item in reviews])
+    batch = model.predict_batch([review_text(item.review) for item in reviews])
     rows: list[AnalysisRow] = []
     for item, p, rating, confidence in zip(
         reviews,
@@ -55,7 +125,7 @@ def score_reviews(model: SentimentModel, reviews: Sequence[StoredReview]) -> lis
         rows.append(
             AnalysisRow(
                 review_id=item.review_id,
-                model_version=model.version_,
+                model_version=version or model.version_,
                 polarity="positive" if p >= 0.5 else "negative",
                 p_positive=p,
                 predicted_rating=rating,

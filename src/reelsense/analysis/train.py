@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["DEFAULT_MODEL_DIR", "DEFAULT_VERSION", "default_model", "train_default", "train_on"]
 
-DEFAULT_VERSION = "nblr-w123-1"
+DEFAULT_VERSION = "nblrn-w123s-1"
+DEFAULT_FEATURES = FeatureConfig(ngram_max=3, min_df=2, skip_bigrams=True)
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
 
 
@@ -66,7 +67,7 @@ def train_on(
     Returns the model fitted on all ``texts`` and the holdout metrics
     (``holdout=0`` skips the measurement).
     """
-    template = model or SentimentModel(random_state=random_state)
+    template = model or SentimentModel(feature_config=DEFAULT_FEATURES, random_state=random_state)
     metrics: dict[str, Any] = {}
     y_rating = np.asarray(ratings, dtype=np.float64)
     if holdout > 0:

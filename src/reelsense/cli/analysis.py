@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -32,6 +33,7 @@ from reelsense.cli.common import (
     stderr,
     stdout,
 )
+from reelsense.engines.base import Engine
 from reelsense.engines.local import LocalEngine
 from reelsense.errors import ConfigError, SourceError
 
@@ -49,13 +51,53 @@ ModelOption = Annotated[
 PREDICT_BATCH = 1000
 
 
+class EngineName(StrEnum):
+    """Where ``analyze`` scores reviews."""
+
+    LOCAL = "local"
+    DASK = "dask"
+
+
+def _engine(
+    name: EngineName | None, scheduler: str | None, model_dir: Path, workers: int | None
+) -> Engine:
+    """The engine the options ask for; ``--scheduler`` implies dask."""
+    if scheduler is not None and name is EngineName.LOCAL:
+        raise ConfigError("--scheduler needs --engine dask (or no --engine)")
+    if name is EngineName.DASK or scheduler is not None:
+        from reelsense.engines.dask import DaskEngine  # dask is an optional extra
+
+        return DaskEngine(model_dir, scheduler=scheduler, workers=workers)
+    return LocalEngine(model_dir, workers=workers)
+
+
 @app.command()
 @cli_errors
 def analyze(
     db: DbOption = "reviews.db",
     model: ModelOption = None,
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Worker processes (default: every core).")
+        int | None,
+        typer.Option(
+            min=1, help="Worker processes, local or on a local Dask cluster (default: every core)."
+        ),
+    ] = None,
+    engine: Annotated[
+        EngineName | None,
+        typer.Option(
+            "--engine",
+            help="Where scoring runs: local (this machine's processes) or dask "
+            "(a local Dask cluster, or --scheduler). Default: local.",
+            show_default=False,
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (tcp://host:8786): score on that cluster; implies "
+            "--engine dask. Workers need reelsense installed; the model is sent to them.",
+        ),
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Reviews per batch.")] = 2000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -69,7 +111,7 @@ def analyze(
     running it again scores only the rest.
     """
     setup_logging(verbose)
-    engine = LocalEngine(model or default_model_dir(), workers=workers)
+    scorer = _engine(engine, scheduler, model or default_model_dir(), workers)
     err = stderr()
     progress = Progress(
         TextColumn("[bold]analyze"),
@@ -96,7 +138,7 @@ def analyze(
 
         try:
             report = run_analyze(
-                store, engine, batch_size=batch_size, on_start=started, on_batch=batch_done
+                store, scorer, batch_size=batch_size, on_start=started, on_batch=batch_done
             )
         except KeyboardInterrupt:
             progress.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reelsense.cli import analysis, browse, ingest, insight, model
+from reelsense.cli import analysis, browse, db, export, ingest, insight, model, serve
 
 app = typer.Typer(
     name="reelsense",
@@ -18,6 +18,9 @@ app.add_typer(browse.app)
 app.add_typer(analysis.app)
 app.add_typer(model.app)
 app.add_typer(insight.app)
+app.add_typer(export.app)
+app.add_typer(serve.app)
+app.add_typer(db.app)
 
 
 def main() -> None:

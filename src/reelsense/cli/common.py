@@ -26,7 +26,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="REELSENSE_DB",
-        help="Database: a SQLite path or sqlite:/// URL (default: reviews.db here).",
+        help="Database: a SQLite path, sqlite:/// or postgresql:// URL (default: reviews.db here).",
         show_default=True,
     ),
 ]

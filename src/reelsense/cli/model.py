@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
+from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -16,11 +17,13 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from reelsense.analysis.aspect_eval import evaluate_aspects
+from reelsense.analysis.aspect_model import AspectModel
 from reelsense.analysis.comparison import SystemResult, compare_systems
 from reelsense.analysis.lexicons import available_lexicons
 from reelsense.analysis.persist import save
-from reelsense.analysis.scoring import load_model, model_text
-from reelsense.analysis.train import read_rated_reviews, train_on
+from reelsense.analysis.scoring import default_model_dir, load_model
+from reelsense.analysis.train import read_rated_reviews, review_text, train_on
 from reelsense.cli.analysis import ModelOption
 from reelsense.cli.common import (
     DbOption,
@@ -35,6 +38,8 @@ from reelsense.errors import ConfigError
 from reelsense.store.base import Store
 
 app = typer.Typer()
+
+GOLD_PATH = Path(str(resources.files("reelsense") / "analysis" / "data" / "aspect_gold.jsonl"))
 
 AclImdbArgument = Annotated[
     Path | None,
@@ -56,7 +61,7 @@ def rated_in_store(store: Store) -> Iterator[tuple[str, float]]:
     """(model text, given rating) of every stored review that has a given rating."""
     for item in store.iter_reviews():
         if item.review.rating is not None:
-            yield model_text(item.review), item.review.rating
+            yield review_text(item.review), item.review.rating
 
 
 @app.command()
@@ -191,6 +196,37 @@ def detail_table(result: SystemResult) -> Table:
     return table
 
 
+def evaluate_aspect_model(data: Path, model: Path | None) -> None:
+    """Print per-aspect precision/recall/F1 and polarity accuracy on the gold sentences."""
+    aspect_model = AspectModel.load(model or default_model_dir())
+    with stderr().status("reading the labelled sentences and scoring them…"):
+        report = evaluate_aspects(GOLD_PATH, data, aspect_model)
+    table = Table(
+        title=f"Aspects: {report.rows:,} hand-labelled aclImdb train sentences "
+        f"({report.skipped} skipped), model {aspect_model.version}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("aspect", "gold", "precision", "recall", "F1", "polarity acc."):
+        table.add_column(column, justify="left" if column == "aspect" else "right")
+    rows = [*sorted(report.per_aspect.items()), ("micro (all)", report.overall)]
+    for name, counts in rows:
+        table.add_row(
+            name,
+            f"{counts.gold:,}",
+            _fmt(counts.precision),
+            _fmt(counts.recall),
+            _fmt(counts.f1),
+            _fmt(counts.polarity_accuracy),
+        )
+    table.caption = (
+        f"polarity accuracy is over detected gold mentions labelled positive or negative; "
+        f"ignoring the neutral band it is {_fmt(report.sign_accuracy)}. Targets: micro-F1 >= 0.80, "
+        "polarity >= 0.85."
+    )
+    stdout().print(table)
+
+
 @app.command()
 @cli_errors
 def evaluate(
@@ -202,6 +238,14 @@ def evaluate(
         bool,
         typer.Option("--lexicons/--no-lexicons", help="Also score with VADER and TextBlob."),
     ] = True,
+    aspects: Annotated[
+        bool,
+        typer.Option(
+            "--aspects",
+            help="Measure aspect detection and polarity on the hand-labelled aclImdb train "
+            "sentences instead (needs the aclImdb path).",
+        ),
+    ] = False,
     limit: Annotated[
         int | None,
         typer.Option(
@@ -218,6 +262,13 @@ def evaluate(
     error (ECE), rating MAE, exact and within-1 rating accuracy, the confusion
     matrix and figures by review length.
     """
+    if aspects:
+        if data is None:
+            raise ConfigError(
+                "--aspects needs the aclImdb path (the labelled sentences are from it)"
+            )
+        evaluate_aspect_model(data, model)
+        return
     loaded = load_model(model)
     scorers = available_lexicons() if lexicons else []
     err = stderr()

@@ -6,19 +6,20 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from reelsense.store.base import AnalysisRow, StoredReview
+from reelsense.analysis.scoring import ScoredBatch
+from reelsense.store.base import StoredReview
 
 
 class Engine(Protocol):
     """Scores batches of reviews with the model in ``model_dir``.
 
     ``score`` consumes ``batches`` lazily (only a bounded number are in flight,
-    so memory stays flat) and yields one list of rows per batch, not
+    so memory stays flat) and yields one :class:`ScoredBatch` per batch, not
     necessarily in input order.
     """
 
     model_dir: Path
 
-    def score(self, batches: Iterable[list[StoredReview]]) -> Iterator[list[AnalysisRow]]:
+    def score(self, batches: Iterable[list[StoredReview]]) -> Iterator[ScoredBatch]:
         """Score every batch; yield its rows as soon as they are ready."""
         ...

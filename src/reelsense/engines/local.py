@@ -10,24 +10,23 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from reelsense.analysis.model import SentimentModel
-from reelsense.analysis.scoring import load_model, score_reviews
+from reelsense.analysis.scoring import Analyzer, ScoredBatch
 from reelsense.errors import ConfigError
-from reelsense.store.base import AnalysisRow, StoredReview
+from reelsense.store.base import StoredReview
 
-# The one model a worker process holds, loaded once by its initializer: worker
-# processes are this engine's private state, never the importing program's.
-_worker_model: SentimentModel | None = None
+# The one analyzer a worker process holds, loaded once by its initializer:
+# worker processes are this engine's private state, never the importing program's.
+_worker_analyzer: Analyzer | None = None
 
 
 def _init_worker(model_dir: str) -> None:
-    global _worker_model
-    _worker_model = load_model(Path(model_dir))
+    global _worker_analyzer
+    _worker_analyzer = Analyzer.load(Path(model_dir))
 
 
-def _score_in_worker(batch: list[StoredReview]) -> list[AnalysisRow]:
-    assert _worker_model is not None, "worker initializer did not run"
-    return score_reviews(_worker_model, batch)
+def _score_in_worker(batch: list[StoredReview]) -> ScoredBatch:
+    assert _worker_analyzer is not None, "worker initializer did not run"
+    return _worker_analyzer.score(batch)
 
 
 class LocalEngine:
@@ -65,7 +64,7 @@ class LocalEngine:
         """Worker processes this engine uses."""
         return self.workers if self.workers is not None else (os.cpu_count() or 1)
 
-    def score(self, batches: Iterable[list[StoredReview]]) -> Iterator[list[AnalysisRow]]:
+    def score(self, batches: Iterable[list[StoredReview]]) -> Iterator[ScoredBatch]:
         """Score every batch; yield rows per batch in input order.
 
         A job of fewer batches than workers is scored in this process:
@@ -74,14 +73,14 @@ class LocalEngine:
         stream = iter(batches)
         head = list(itertools.islice(stream, self.n_workers))
         if self.n_workers == 1 or len(head) < self.n_workers:
-            model = load_model(self.model_dir)
+            analyzer = Analyzer.load(self.model_dir)
             for batch in itertools.chain(head, stream):
-                yield score_reviews(model, batch)
+                yield analyzer.score(batch)
             return
         yield from self._score_in_pool(itertools.chain(head, stream))
 
-    def _score_in_pool(self, batches: Iterable[list[StoredReview]]) -> Iterator[list[AnalysisRow]]:
-        pending: deque[Future[list[AnalysisRow]]] = deque()
+    def _score_in_pool(self, batches: Iterable[list[StoredReview]]) -> Iterator[ScoredBatch]:
+        pending: deque[Future[ScoredBatch]] = deque()
         limit = self.n_workers * self.in_flight
         with ProcessPoolExecutor(
             self.n_workers,

@@ -106,7 +106,7 @@ def open_store(db: str | Path, *, read_only: bool = False) -> Store:
     ------
     ConfigError
         An unsupported or empty ``db``, ``read_only`` with ``:memory:``, or a
-        PostgreSQL URL (not supported yet).
+        PostgreSQL URL when psycopg is not installed.
     StoreError
         The database cannot be opened.
 
@@ -118,5 +118,17 @@ def open_store(db: str | Path, *, read_only: bool = False) -> Store:
     >>> store.close()
     """
     if isinstance(db, str) and db.strip().lower().startswith(_POSTGRES_SCHEMES):
-        raise ConfigError("PostgreSQL support is not installed yet")
+        return _open_postgres(db.strip(), read_only=read_only)
     return SQLiteStore(sqlite_path(db), read_only=read_only)
+
+
+def _open_postgres(url: str, *, read_only: bool) -> Store:
+    """A :class:`PostgresStore`; psycopg is imported only when a URL asks for it."""
+    try:
+        from reelsense.store.postgres import PostgresStore
+    except ImportError as exc:
+        raise ConfigError(
+            "PostgreSQL needs psycopg: install reelsense[postgres] "
+            f"(pip install 'reelsense[postgres]'): {exc}"
+        ) from exc
+    return PostgresStore(url, read_only=read_only)

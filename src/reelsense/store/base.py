@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Protocol
 
-from reelsense.records import Problem, Record, Review
+from reelsense.records import Movie, Problem, Record, Review
 
 MovieSort = Literal["title", "year", "reviews", "rating", "imdb_rating"]
 Polarity = Literal["positive", "negative"]
@@ -202,6 +202,23 @@ class StoreCounts:
     groups: int
 
 
+@dataclass(frozen=True, slots=True)
+class RegisteredModel:
+    """A model version recorded by :meth:`Store.register_model`."""
+
+    version: str
+    metadata_json: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisCounts:
+    """Rows of model output across the whole store."""
+
+    models: int
+    analyses: int
+    aspects: int
+
+
 class Store(Protocol):
     """A database of movies, reviews and input problems.
 
@@ -270,16 +287,17 @@ class Store(Protocol):
         """
         ...
 
-    def write_analysis(self, rows: Sequence[AnalysisRow]) -> int:
-        """Store analysis rows in one transaction (replacing the same key); return the count."""
+    def write_analysis(
+        self, rows: Sequence[AnalysisRow], aspects: Sequence[AspectMention] = ()
+    ) -> int:
+        """Store analysis rows and their aspect mentions in one transaction.
+
+        Rows with the same key are replaced. Returns the number of analysis rows.
+        """
         ...
 
     def movie_sentiment(self, movie_id: str, model_version: str) -> MovieSentiment:
         """Polarity counts and final-rating histograms of one movie's reviews."""
-        ...
-
-    def write_aspects(self, rows: Sequence[AspectMention]) -> int:
-        """Store aspect mentions in one transaction (replacing the same key); return the count."""
         ...
 
     def iter_movie_insight(
@@ -294,6 +312,36 @@ class Store(Protocol):
 
     def sample_texts(self, limit: int, *, exclude_movie: str | None = None) -> list[str]:
         """Up to ``limit`` review texts spread evenly over the store (a background corpus)."""
+        ...
+
+    def iter_movies(self, *, batch_size: int = 1000) -> Iterator[Movie]:
+        """Every movie as records that rebuild it when written to an empty store.
+
+        One record per group the movie is in (or one with ``group=None``),
+        in movie id order, ``batch_size`` rows per query.
+        """
+        ...
+
+    def iter_problems(self, *, batch_size: int = 1000) -> Iterator[Problem]:
+        """Every recorded problem, oldest first, ``batch_size`` rows per query."""
+        ...
+
+    def models(self) -> list[RegisteredModel]:
+        """Every registered model, oldest registration first (the last is current)."""
+        ...
+
+    def review_ids(self, keys: Sequence[str]) -> dict[str, int]:
+        """The ids of stored reviews, by :attr:`Review.key`, among ``keys``."""
+        ...
+
+    def analysis_for(
+        self, review_ids: Sequence[int]
+    ) -> tuple[list[AnalysisRow], list[AspectMention]]:
+        """Every analysis row and aspect mention of these reviews, under all model versions."""
+        ...
+
+    def analysis_counts(self) -> AnalysisCounts:
+        """How many models, analysis rows and aspect mentions are stored."""
         ...
 
     def problems(self, *, limit: int | None = None) -> list[Problem]:

@@ -22,15 +22,17 @@ from types import TracebackType
 from typing import TypeVar
 
 from reelsense.errors import ConfigError, QueryError, StoreError
-from reelsense.records import Problem, RatingField, Record, Review, StatedRating
-from reelsense.store import sqlite_analysis, sqlite_movies
+from reelsense.records import Movie, Problem, Record
+from reelsense.store import sqlite_analysis, sqlite_export, sqlite_movies
 from reelsense.store.base import (
+    AnalysisCounts,
     AnalysisRow,
     AspectMention,
     MovieSentiment,
     MovieSort,
     MovieStats,
     MovieSummary,
+    RegisteredModel,
     ReviewInsight,
     SearchHit,
     SearchQuery,
@@ -40,7 +42,8 @@ from reelsense.store.base import (
 )
 from reelsense.store.migrations import apply_migrations
 from reelsense.store.sqlite_connection import MEMORY, connect, store_error
-from reelsense.store.sqlite_movies import parse_date, resolve_movie
+from reelsense.store.sqlite_export import review_from_row
+from reelsense.store.sqlite_movies import resolve_movie
 from reelsense.store.sqlite_search import EMAIL_JOIN, fts5_match, search_reviews
 from reelsense.store.sqlite_write import write_batch
 
@@ -331,20 +334,21 @@ class SQLiteStore:
                 ).fetchall()
             if not rows:
                 return
-            yield [StoredReview(int(row["review_id"]), _review_from_row(row)) for row in rows]
+            yield [StoredReview(int(row["review_id"]), review_from_row(row)) for row in rows]
             last_id = int(rows[-1]["review_id"])
 
-    def write_analysis(self, rows: Sequence[AnalysisRow]) -> int:
-        """Store analysis rows in one transaction (replacing the same key)."""
-        if not rows:
+    def write_analysis(
+        self, rows: Sequence[AnalysisRow], aspects: Sequence[AspectMention] = ()
+    ) -> int:
+        """Store analysis rows and their aspect mentions in one transaction."""
+        if not rows and not aspects:
             return 0
-        return self._write(lambda conn: sqlite_analysis.write_analysis(conn, rows))
 
-    def write_aspects(self, rows: Sequence[AspectMention]) -> int:
-        """Store aspect mentions in one transaction (replacing the same key)."""
-        if not rows:
-            return 0
-        return self._write(lambda conn: sqlite_analysis.write_aspects(conn, rows))
+        def write(conn: sqlite3.Connection) -> int:
+            sqlite_analysis.write_aspects(conn, aspects)
+            return sqlite_analysis.write_analysis(conn, rows)
+
+        return self._write(write)
 
     def iter_movie_insight(
         self, movie_id: str, model_version: str | None, *, batch_size: int = 1000
@@ -412,10 +416,46 @@ class SQLiteStore:
             with self._connection() as conn:
                 rows = conn.execute(sql, params).fetchall()
             for row in rows:
-                yield StoredReview(int(row["review_id"]), _review_from_row(row))
+                yield StoredReview(int(row["review_id"]), review_from_row(row))
             if len(rows) < batch_size:
                 return
             last_id = int(rows[-1]["review_id"])
+
+    # -- export (streaming everything, for ``reelsense db copy``; see sqlite_export) --
+
+    def _read(self, action: Callable[[sqlite3.Connection], T]) -> T:
+        with self._connection() as conn:
+            return action(conn)
+
+    def iter_movies(self, *, batch_size: int = 1000) -> Iterator[Movie]:
+        """Every movie as records that rebuild it: one per group it is in, in id order."""
+        if batch_size < 1:
+            raise QueryError(f"batch_size must be 1 or more, not {batch_size}")
+        return sqlite_export.iter_movies(self._read, batch_size)
+
+    def iter_problems(self, *, batch_size: int = 1000) -> Iterator[Problem]:
+        """Every recorded problem, oldest first."""
+        if batch_size < 1:
+            raise QueryError(f"batch_size must be 1 or more, not {batch_size}")
+        return sqlite_export.iter_problems(self._read, batch_size)
+
+    def models(self) -> list[RegisteredModel]:
+        """Every registered model, oldest registration first (the last is current)."""
+        return self._read(sqlite_export.models)
+
+    def review_ids(self, keys: Sequence[str]) -> dict[str, int]:
+        """The ids of the stored reviews among these :attr:`Review.key` values."""
+        return self._read(lambda conn: sqlite_export.review_ids(conn, keys))
+
+    def analysis_for(
+        self, review_ids: Sequence[int]
+    ) -> tuple[list[AnalysisRow], list[AspectMention]]:
+        """Every analysis row and aspect mention of these reviews, all model versions."""
+        return self._read(lambda conn: sqlite_export.analysis_for(conn, review_ids))
+
+    def analysis_counts(self) -> AnalysisCounts:
+        """How many models, analysis rows and aspect mentions are stored."""
+        return self._read(sqlite_export.analysis_counts)
 
     # -- problems, totals, closing -------------------------------------------
 
@@ -458,33 +498,3 @@ class SQLiteStore:
                 conn.close()
             except sqlite3.Error as exc:
                 raise store_error(self._label, exc) from exc
-
-
-def _review_from_row(row: sqlite3.Row) -> Review:
-    stated = None
-    if row["stated_rating"] is not None:
-        field: RatingField = "headline" if row["stated_rating_field"] == "headline" else "text"
-        stated = StatedRating(
-            value=float(row["stated_rating"]),
-            matched=row["stated_rating_text"] or "",
-            start=int(row["stated_rating_start"] or 0),
-            end=int(row["stated_rating_end"] or 0),
-            field=field,
-        )
-    return Review(
-        movie_id=row["movie_id"],
-        position=int(row["position"] or 0),
-        text=row["body"],
-        date=parse_date(row["review_date"]),
-        display_name=row["author"],
-        email=row["email"],
-        rating=row["rating"],
-        headline=row["headline"],
-        spoiler=bool(row["spoiler"]),
-        stated=stated,
-        source_file=row["source_file"],
-        source_line=row["source_line"],
-        external_id=row["external_id"],
-        split=row["split"],
-        label=row["label"],
-    )

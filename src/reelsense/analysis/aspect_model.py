@@ -1,0 +1,369 @@
+"""Sentence-level aspect sentiment: the clause polarity model and its batched use.
+
+An :class:`AspectModel` is a word n-gram featuriser (see
+:mod:`reelsense.analysis.features`) plus one NB-LR weight vector, a Platt
+calibration and a neutral band, trained on sentences of aclImdb train (see
+:mod:`reelsense.analysis.aspect_train`). For each sentence that mentions an
+aspect (:func:`reelsense.analysis.aspects.find_mentions`), the clause holding
+the mention (:func:`reelsense.analysis.aspects.split_clauses`) is scored, with
+negation marked on the words it governs (:func:`mark_negation`): P(positive)
+in the neutral band gives ``neutral``.
+
+Saved as ``aspects.json`` + ``aspects.npz`` (plain arrays, read with
+``allow_pickle=False``) next to the review model; loading needs NumPy and
+SciPy only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from reelsense.analysis.aspects import ASPECTS, matcher, split_clauses
+from reelsense.analysis.features import FeatureConfig, Featurizer
+from reelsense.errors import ConfigError, NotFittedError, ReelsenseError
+from reelsense.store.base import AspectPolarity
+from reelsense.text.sentences import split_sentences
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "ASPECTS_FORMAT",
+    "DEFAULT_ASPECTS_DIR",
+    "AspectModel",
+    "AspectModelError",
+    "AspectRow",
+    "mark_negation",
+]
+
+ASPECTS_FORMAT = "reelsense-aspects"
+ASPECTS_FORMAT_VERSION = 1
+METADATA_FILE = "aspects.json"
+ARRAYS_FILE = "aspects.npz"
+DEFAULT_ASPECTS_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
+_PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".pck", ".p")
+
+AspectRow = tuple[int, str, str, AspectPolarity, float]
+"""``(sentence_index, sentence_text, aspect, polarity, p_positive)``."""
+
+FloatArray = npt.NDArray[np.float64]
+
+# Negators and the words they govern: up to the next punctuation or contrast
+# word, at most _NEG_SCOPE words. ``isn't`` is ``isn t`` after tokenising.
+_NEGATOR = (
+    r"not|no|never|n't|nothing|nobody|none|neither|nor|without|hardly|barely|scarcely"
+    r"|cannot|cant|dont|doesnt|didnt|isnt|wasnt|arent|werent|wont|wouldnt|couldnt|shouldnt"
+    r"|lacks?|lacking|lacked|fails? to|failed to|far from|anything but|less than"
+)
+_NEG_SCOPE = 4
+_NEGATION_RE = re.compile(
+    rf"\b(?:{_NEGATOR})\b((?:[\s\"'(]+(?!but\b|and\b|although\b|though\b|yet\b)[a-z0-9']+)"
+    rf"{{1,{_NEG_SCOPE}}})",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[a-z0-9']+", re.IGNORECASE)
+NEG_PREFIX = "xneg"
+
+
+def _mark(match: re.Match[str]) -> str:
+    scope = _WORD_RE.sub(lambda w: NEG_PREFIX + w.group(0), match.group(1))
+    return match.group(0)[: match.start(1) - match.start(0)] + scope
+
+
+def mark_negation(text: str) -> str:
+    """Prefix the words a negator governs with ``xneg`` (``not funny`` → ``not xnegfunny``).
+
+    The scope runs from the negator to the next punctuation mark or contrast
+    word, at most four words; the model learns ``xnegfunny`` as a word of
+    its own, so "not funny" and "not at all funny" share the sign.
+
+    Example
+    -------
+    >>> mark_negation("It is not funny at all, but the acting works.")
+    'It is not xnegfunny xnegat xnegall, but the acting works.'
+    """
+    if "n" not in text and "N" not in text and "a" not in text:
+        return text
+    return _NEGATION_RE.sub(_mark, text)
+
+
+class AspectModelError(ReelsenseError):
+    """An aspect model directory is missing, unsafe (holds a pickle) or of another format."""
+
+
+class AspectModel:
+    """Clause polarity model plus aspect detection: reviews in, aspect mentions out.
+
+    Parameters
+    ----------
+    featurizer:
+        The fitted word n-gram featuriser.
+    weights:
+        One weight per feature (NB ratios folded in).
+    intercept:
+        Bias of the linear score.
+    calibration:
+        Platt ``(a, b)``: P(positive) = sigmoid(a * score + b).
+    neutral_band:
+        ``(low, high)``: a mention with ``low <= P(positive) <= high`` is neutral.
+    version:
+        The ``aspects_version`` string recorded with every mention.
+    negation:
+        Whether texts pass through :func:`mark_negation` before featurising.
+    metadata:
+        What ``aspects.json`` says about the training data and metrics.
+
+    Example
+    -------
+    >>> model = AspectModel.load_default()  # doctest: +SKIP
+    >>> model.analyze_review("Great acting, but the plot makes no sense.")  # doctest: +SKIP
+    [(0, 'Great acting, but ...', 'acting', 'positive', 0.93), (0, ..., 'story', 'negative', 0.08)]
+    """
+
+    def __init__(
+        self,
+        featurizer: Featurizer,
+        weights: npt.NDArray[np.float32],
+        intercept: float,
+        calibration: tuple[float, float],
+        neutral_band: tuple[float, float],
+        version: str,
+        *,
+        negation: bool = True,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        low, high = neutral_band
+        if not 0.0 <= low <= high <= 1.0:
+            raise ConfigError(
+                f"neutral_band must satisfy 0 <= low <= high <= 1, not {neutral_band}"
+            )
+        if weights.shape != (featurizer.n_features,):
+            raise ConfigError(
+                f"weights shape {weights.shape} does not match {featurizer.n_features} features"
+            )
+        self.featurizer = featurizer
+        self.weights = np.asarray(weights, dtype=np.float32)
+        self.intercept = float(intercept)
+        self.calibration = (float(calibration[0]), float(calibration[1]))
+        self.neutral_band = (float(low), float(high))
+        self.version = version
+        self.negation = negation
+        self.metadata: dict[str, Any] = dict(metadata or {})
+
+    # ------------------------------------------------------------------ scoring
+    def prepare(self, texts: Sequence[str]) -> list[str]:
+        """The texts as the featuriser sees them (negation marked when enabled)."""
+        if not self.negation:
+            return list(texts)
+        return [mark_negation(t) for t in texts]
+
+    def decision_scores(self, texts: Sequence[str]) -> FloatArray:
+        """Raw linear scores (log-odds before calibration) of ``texts``, in one transform."""
+        if not texts:
+            return np.zeros(0, dtype=np.float64)
+        X = self.featurizer.transform(self.prepare(texts))
+        scores: FloatArray = np.asarray(X @ self.weights, dtype=np.float64) + self.intercept
+        return scores
+
+    def p_positive(self, texts: Sequence[str]) -> FloatArray:
+        """Calibrated P(positive) of each text (a sentence or a clause).
+
+        Example
+        -------
+        >>> model.p_positive(["not funny", "never boring"])  # doctest: +SKIP
+        array([0.12, 0.81])
+        """
+        a, b = self.calibration
+        z = a * self.decision_scores(texts) + b
+        out: FloatArray = 0.5 * (1.0 + np.tanh(0.5 * z))
+        return out
+
+    def polarity(self, p: float) -> AspectPolarity:
+        """``positive``, ``negative`` or ``neutral`` (inside the neutral band) for a P(positive)."""
+        low, high = self.neutral_band
+        if low <= p <= high:
+            return "neutral"
+        return "positive" if p > high else "negative"
+
+    # ----------------------------------------------------------------- analysis
+    def analyze_reviews(self, texts: Sequence[str]) -> list[list[AspectRow]]:
+        """Aspect mentions of many reviews; every clause of the batch is scored at once.
+
+        Parameters
+        ----------
+        texts:
+            Review texts (glued sentences are repaired before splitting).
+
+        Returns
+        -------
+        list[list[AspectRow]]
+            For each review, ``(sentence_index, sentence_text, aspect,
+            polarity, p_positive)`` rows in sentence order and, within a
+            sentence, in taxonomy order; one row per (sentence, aspect). The
+            sentence index is into
+            :func:`reelsense.text.sentences.split_sentences` of the review.
+
+        Example
+        -------
+        >>> model.analyze_reviews(["The score is lovely.", "No aspects here."])  # doctest: +SKIP
+        [[(0, 'The score is lovely.', 'music', 'positive', 0.9)], []]
+        """
+        mentions_of = matcher().mentions
+        order = {a: i for i, a in enumerate(ASPECTS)}
+        # per mention: (review, sentence index, sentence, aspect, clause id)
+        pending: list[tuple[int, int, str, str, int]] = []
+        clause_ids: dict[str, int] = {}
+        for r, text in enumerate(texts):
+            for s, sentence in enumerate(split_sentences(text)):
+                found = mentions_of(sentence)
+                if not found:
+                    continue
+                spans = split_clauses(sentence) if len(found) > 0 else [(0, len(sentence))]
+                chosen: dict[str, int] = {}
+                for mention in found:
+                    if mention.aspect in chosen:
+                        continue  # the first mention of an aspect in a sentence decides
+                    for a, b in spans:
+                        if a <= mention.start < b:
+                            clause = sentence[a:b]
+                            break
+                    else:
+                        clause = sentence
+                    chosen[mention.aspect] = clause_ids.setdefault(clause, len(clause_ids))
+                for aspect in sorted(chosen, key=order.__getitem__):
+                    pending.append((r, s, sentence, aspect, chosen[aspect]))
+        probabilities = self.p_positive(list(clause_ids)).tolist()
+        out: list[list[AspectRow]] = [[] for _ in texts]
+        for r, s, sentence, aspect, cid in pending:
+            p = probabilities[cid]
+            out[r].append((s, sentence, aspect, self.polarity(p), p))
+        return out
+
+    def analyze_review(self, text: str) -> list[AspectRow]:
+        """Aspect mentions of one review; see :meth:`analyze_reviews`.
+
+        Example
+        -------
+        >>> model.analyze_review("The acting was not good.")  # doctest: +SKIP
+        [(0, 'The acting was not good.', 'acting', 'negative', 0.1)]
+        """
+        return self.analyze_reviews([text])[0]
+
+    # -------------------------------------------------------------- persistence
+    def save(self, directory: str | Path) -> Path:
+        """Write ``aspects.json`` + ``aspects.npz`` to ``directory`` (created if needed).
+
+        Other files there (the review model's ``model.json`` / ``arrays.npz``)
+        are left alone.
+
+        Example
+        -------
+        >>> model.save("models/default")  # doctest: +SKIP
+        """
+        target = Path(directory)
+        target.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, npt.NDArray[Any]] = dict(self.featurizer.to_arrays())
+        arrays["weights"] = self.weights.astype(np.float32)
+        arrays["intercept"] = np.asarray([self.intercept], dtype=np.float64)
+        arrays["calibration"] = np.asarray(self.calibration, dtype=np.float64)
+        arrays["neutral_band"] = np.asarray(self.neutral_band, dtype=np.float64)
+        np.savez_compressed(target / ARRAYS_FILE, **arrays)  # type: ignore[arg-type]
+        metadata = {
+            **self.metadata,
+            "format": ASPECTS_FORMAT,
+            "format_version": ASPECTS_FORMAT_VERSION,
+            "aspects_version": self.version,
+            "aspects": list(ASPECTS),
+            "feature_config": self.featurizer.config.to_json(),
+            "negation": self.negation,
+            "neutral_band": list(self.neutral_band),
+            "n_features": self.featurizer.n_features,
+            "vocabulary_size": len(self.featurizer.vocabulary),
+        }
+        (target / METADATA_FILE).write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
+        logger.info("saved aspect model %s to %s", self.version, target)
+        return target
+
+    @classmethod
+    def load(cls, directory: str | Path) -> AspectModel:
+        """Load ``aspects.json`` + ``aspects.npz`` from ``directory`` (NumPy only, no pickle).
+
+        Raises
+        ------
+        AspectModelError
+            When the files are missing, a pickle sits in the directory, or the
+            format or its version is not this one.
+
+        Example
+        -------
+        >>> AspectModel.load("src/reelsense/models/default").version  # doctest: +SKIP
+        'asp-nblr-1'
+        """
+        source = Path(directory)
+        if not source.is_dir():
+            raise AspectModelError(f"{source}: not a model directory")
+        pickles = sorted(p.name for p in source.iterdir() if p.suffix.lower() in _PICKLE_SUFFIXES)
+        if pickles:
+            raise AspectModelError(f"{source}: refusing a directory holding pickle files {pickles}")
+        meta_path = source / METADATA_FILE
+        try:
+            metadata = json.loads(meta_path.read_text())
+        except FileNotFoundError as exc:
+            raise AspectModelError(f"{meta_path}: missing") from exc
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise AspectModelError(f"{meta_path}: not valid JSON ({exc})") from exc
+        if not isinstance(metadata, dict) or metadata.get("format") != ASPECTS_FORMAT:
+            raise AspectModelError(f"{meta_path}: not a {ASPECTS_FORMAT} model")
+        if metadata.get("format_version") != ASPECTS_FORMAT_VERSION:
+            raise AspectModelError(
+                f"{meta_path}: format version {metadata.get('format_version')!r}; "
+                f"this reelsense reads version {ASPECTS_FORMAT_VERSION}"
+            )
+        arrays_path = source / ARRAYS_FILE
+        try:
+            with np.load(arrays_path, allow_pickle=False) as npz:
+                arrays = {name: npz[name] for name in npz.files}
+        except FileNotFoundError as exc:
+            raise AspectModelError(f"{arrays_path}: missing") from exc
+        except (ValueError, OSError, zipfile.BadZipFile) as exc:
+            raise AspectModelError(f"{arrays_path}: not a plain-array .npz ({exc})") from exc
+        try:
+            config = FeatureConfig.from_json(metadata["feature_config"])
+            featurizer = Featurizer.from_arrays(config, arrays)
+            a, b = (float(v) for v in arrays["calibration"])
+            low, high = (float(v) for v in arrays["neutral_band"])
+            return cls(
+                featurizer,
+                np.asarray(arrays["weights"], dtype=np.float32),
+                float(arrays["intercept"][0]),
+                (a, b),
+                (low, high),
+                str(metadata["aspects_version"]),
+                negation=bool(metadata.get("negation", True)),
+                metadata=metadata,
+            )
+        except (KeyError, TypeError, ValueError, IndexError, ConfigError) as exc:
+            raise AspectModelError(f"{source}: incomplete or inconsistent model ({exc})") from exc
+
+    @classmethod
+    def load_default(cls) -> AspectModel:
+        """Load the aspect model shipped in ``reelsense/models/default``.
+
+        Raises
+        ------
+        NotFittedError
+            When the package ships no aspect model.
+        """
+        if not (DEFAULT_ASPECTS_DIR / METADATA_FILE).exists():
+            raise NotFittedError(
+                f"no aspect model in {DEFAULT_ASPECTS_DIR}: run train_aspect_model() first"
+            )
+        return cls.load(DEFAULT_ASPECTS_DIR)

@@ -1,0 +1,268 @@
+"""Aspect detection, clause splitting, negation and the shipped aspect model (own sentences)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reelsense.analysis.aspect_model import (
+    DEFAULT_ASPECTS_DIR,
+    AspectModel,
+    AspectModelError,
+    mark_negation,
+)
+from reelsense.analysis.aspect_train import fit_aspect_model
+from reelsense.analysis.aspects import (
+    ASPECTS,
+    analyze_sentences,
+    detect_aspects,
+    find_mentions,
+    split_clauses,
+)
+
+ONE_PER_ASPECT = {
+    "acting": "The acting in this one is superb.",
+    "story": "The plot is thin and the premise silly.",
+    "characters": "I never cared about any of the characters.",
+    "direction": "Whoever directed this had a clear eye.",
+    "script": "The dialogue sounds like nobody ever spoke that way.",
+    "music": "The soundtrack is full of lovely songs.",
+    "visuals": "The cinematography is gorgeous.",
+    "pacing": "It is far too long and the middle drags.",
+    "ending": "The ending left me cold.",
+    "humour": "The jokes land every time.",
+    "violence": "There is a lot of gore in the second half.",
+    "effects": "The special effects have aged badly.",
+    "comparison": "The remake is nowhere near the original.",
+}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> AspectModel:
+    """The aspect model shipped in the package."""
+    if not (DEFAULT_ASPECTS_DIR / "aspects.json").exists():
+        pytest.skip("no aspect model shipped yet (run train_aspect_model)")
+    return AspectModel.load_default()
+
+
+def polarity_of(model: AspectModel, sentence: str, aspect: str) -> str:
+    rows = [r for r in model.analyze_review(sentence) if r[2] == aspect]
+    assert rows, f"{aspect} not detected in {sentence!r}"
+    return rows[0][3]
+
+
+# ---------------------------------------------------------------- detection
+def test_taxonomy_has_the_thirteen_documented_aspects() -> None:
+    assert len(ASPECTS) == 13
+    assert set(ONE_PER_ASPECT) == set(ASPECTS)
+
+
+@pytest.mark.parametrize(("aspect", "sentence"), sorted(ONE_PER_ASPECT.items()))
+def test_each_aspect_is_detected(aspect: str, sentence: str) -> None:
+    assert aspect in detect_aspects(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent"),
+    [
+        ("I saw it with my brother on a rainy Sunday.", None),
+        ("Great movie!", None),
+        ("In the end, I went home happy.", "ending"),
+        ("I score it 8/10 and move on.", "music"),
+        ("Its IMDb score is far too low.", "music"),
+        ("An original idea, told with care.", "comparison"),
+        ("The evidence cast doubt on his story.", "acting"),
+        ("The sheriff was shot dead in the first scene.", "visuals"),
+        ("The side effects of the drug are the point of the tale.", "effects"),
+        ("He stays in character even when the camera is off.", "characters"),
+        ("Funny how nobody notices the gun.", "humour"),
+        ("Something along those lines happens to everybody.", "script"),
+        ("They walked in the wrong direction for an hour.", "direction"),
+    ],
+)
+def test_other_senses_of_aspect_words_are_not_detected(sentence: str, absent: str | None) -> None:
+    found = detect_aspects(sentence)
+    if absent is None:
+        assert found == []
+    else:
+        assert absent not in found
+
+
+def test_longest_phrase_wins_over_its_parts() -> None:
+    assert detect_aspects("The director of photography deserves an award.") == ["visuals"]
+    assert detect_aspects("He is chewing the scenery in every scene.") == ["acting"]
+
+
+def test_named_actor_with_a_judgement_counts_as_acting() -> None:
+    assert "acting" in detect_aspects("Maria Lindqvist is wonderful as the widow.")
+
+
+def test_several_aspects_in_one_sentence_are_all_found() -> None:
+    found = detect_aspects("Fine acting, a dumb plot, great music and cheap CGI.")
+    assert found == ["acting", "story", "music", "effects"]
+
+
+def test_mentions_give_the_term_offsets() -> None:
+    sentence = "The score soars."
+    (mention,) = find_mentions(sentence)
+    assert (mention.aspect, sentence[mention.start : mention.end]) == ("music", "score")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!", "12345", "\n\n", "é" * 50])
+def test_odd_input_has_no_aspect(text: str) -> None:
+    assert detect_aspects(text) == []
+    assert split_clauses(text) == [(0, len(text))] or text.strip() == ""
+
+
+# ---------------------------------------------------------------- clauses
+def test_but_splits_a_sentence_into_two_clauses() -> None:
+    s = "The acting is good but the story is bad."
+    assert [s[a:b].strip() for a, b in split_clauses(s)] == [
+        "The acting is good",
+        "but the story is bad.",
+    ]
+
+
+def test_although_clause_ends_at_the_comma() -> None:
+    s = "Although the acting is good, the story is bad."
+    assert [s[a:b].strip() for a, b in split_clauses(s)] == [
+        "Although the acting is good,",
+        "the story is bad.",
+    ]
+
+
+def test_however_between_commas_does_not_cut_the_subject_off() -> None:
+    s = "The acting, however, was great."
+    assert split_clauses(s) == [(0, len(s))] or len(split_clauses(s)) == 2
+    clause_of_acting = next(s[a:b] for a, b in split_clauses(s) if a <= s.index("acting") < b)
+    assert "acting" in clause_of_acting
+
+
+def test_clauses_cover_the_whole_sentence() -> None:
+    s = "Nice sets; sadly the plot, though clever, whereas the cast - yet again - stumbles."
+    spans = split_clauses(s)
+    assert spans[0][0] == 0 and spans[-1][1] == len(s)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+
+
+# ---------------------------------------------------------------- negation
+def test_negation_marks_the_governed_words() -> None:
+    assert mark_negation("It is not funny.") == "It is not xnegfunny."
+    assert mark_negation("Never boring, but silly.") == "Never xnegboring, but silly."
+    assert mark_negation("A fine film.") == "A fine film."
+
+
+# ---------------------------------------------------------------- shipped model
+def test_shipped_model_loads_without_pickle(shipped: AspectModel) -> None:
+    with zipfile.ZipFile(DEFAULT_ASPECTS_DIR / "aspects.npz") as archive:
+        assert all(name.endswith(".npy") for name in archive.namelist())
+    with np.load(DEFAULT_ASPECTS_DIR / "aspects.npz", allow_pickle=False) as npz:
+        assert all(npz[name].dtype != object for name in npz.files)
+    meta = json.loads((DEFAULT_ASPECTS_DIR / "aspects.json").read_text())
+    assert meta["aspects_version"] == shipped.version
+    assert meta["aspects"] == list(ASPECTS)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "aspect", "polarity"),
+    [
+        ("The acting was superb.", "acting", "positive"),
+        ("The acting was not good.", "acting", "negative"),
+        ("The jokes were not funny at all.", "humour", "negative"),
+        ("The plot is a complete mess.", "story", "negative"),
+        ("It is never boring.", "pacing", "positive"),
+        ("The soundtrack is beautiful.", "music", "positive"),
+        ("The special effects look cheap and fake.", "effects", "negative"),
+    ],
+)
+def test_polarity_of_simple_and_negated_sentences(
+    shipped: AspectModel, sentence: str, aspect: str, polarity: str
+) -> None:
+    assert polarity_of(shipped, sentence, aspect) == polarity
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Great acting, but the plot makes no sense.",
+            {"acting": "positive", "story": "negative"},
+        ),
+        (
+            "The acting is good but the story is bad.",
+            {"acting": "positive", "story": "negative"},
+        ),
+        (
+            "Although the script is awful, the music is wonderful.",
+            {"script": "negative", "music": "positive"},
+        ),
+    ],
+)
+def test_contrast_judges_each_aspect_on_its_own_clause(
+    shipped: AspectModel, sentence: str, expected: dict[str, str]
+) -> None:
+    got = {aspect: polarity for _, _, aspect, polarity, _ in shipped.analyze_review(sentence)}
+    assert got == expected
+
+
+def test_rows_index_the_sentences_of_the_review(shipped: AspectModel) -> None:
+    text = "I went on a Tuesday. The ending was awful.Great score though!"
+    rows = shipped.analyze_review(text)
+    assert [(r[0], r[2]) for r in rows] == [(1, "ending"), (2, "music")]
+    assert rows[0][1] == "The ending was awful."
+    assert all(0.0 <= r[4] <= 1.0 for r in rows)
+
+
+def test_batch_equals_one_by_one(shipped: AspectModel) -> None:
+    texts = ["The cast shines.", "", "Nothing to see.", "The plot drags but the music is fun."]
+    assert shipped.analyze_reviews(texts) == [shipped.analyze_review(t) for t in texts]
+
+
+def test_analyze_sentences_groups_aspects_by_sentence(shipped: AspectModel) -> None:
+    result = analyze_sentences("Hello. Fine acting and a dull plot.", shipped)
+    assert len(result) == 1 and result[0].index == 1
+    assert [a.aspect for a in result[0].aspects] == ["acting", "story"]
+
+
+# ---------------------------------------------------------------- training and persistence
+def _tiny_model() -> AspectModel:
+    good = ["wonderful", "great", "superb", "lovely", "brilliant"]
+    bad = ["awful", "dull", "terrible", "stupid", "weak"]
+    things = ["acting", "plot", "music", "ending", "jokes"]
+    texts: list[str] = []
+    labels: list[int] = []
+    for i in range(40):
+        thing = things[i % 5]
+        texts += [f"the {thing} is {good[i % 5]}", f"the {thing} is {bad[i % 5]}"]
+        labels += [1, 0]
+    model, metrics = fit_aspect_model(texts, labels, C=1.0)
+    assert metrics["weak_holdout_accuracy"] >= 0.9
+    return model
+
+
+def test_fitted_model_round_trips_through_json_and_npz(tmp_path: Path) -> None:
+    model = _tiny_model()
+    (tmp_path / "model.json").write_text("{}")  # the review model's file stays untouched
+    model.save(tmp_path)
+    loaded = AspectModel.load(tmp_path)
+    texts = ["the acting is wonderful", "the music is awful"]
+    assert np.allclose(loaded.p_positive(texts), model.p_positive(texts))
+    assert (tmp_path / "model.json").read_text() == "{}"
+    assert loaded.p_positive(texts)[0] > 0.5 > loaded.p_positive(texts)[1]
+
+
+def test_load_refuses_a_directory_with_a_pickle(tmp_path: Path) -> None:
+    _tiny_model().save(tmp_path)
+    (tmp_path / "evil.pkl").write_bytes(b"not really")
+    with pytest.raises(AspectModelError, match="pickle"):
+        AspectModel.load(tmp_path)
+
+
+def test_load_reports_a_missing_model(tmp_path: Path) -> None:
+    with pytest.raises(AspectModelError, match=r"aspects\.json"):
+        AspectModel.load(tmp_path)

@@ -58,6 +58,7 @@ def movie_insight(
     model_version: str | None = None,
     background_size: int = BACKGROUND_SIZE,
     terms: int = 15,
+    background: TermCounts | None = None,
 ) -> MovieInsight:
     """What the reviews of one movie say, in one streaming pass over them.
 
@@ -75,6 +76,9 @@ def movie_insight(
         background for distinctive terms.
     terms:
         How many distinctive terms to keep.
+    background:
+        Term counts of a background corpus computed once by the caller (a
+        server answering many movies); default: sample one for this movie.
 
     Returns
     -------
@@ -95,7 +99,8 @@ def movie_insight(
     version = model_version if model_version is not None else store.current_model()
     collector = collect_movie(store, movie_id, version)
     notes = _notes(version, collector)
-    background = TermCounts().update(store.sample_texts(background_size, exclude_movie=movie_id))
+    if background is None:
+        background = corpus_background(store, background_size, exclude_movie=movie_id)
     if not background.texts and collector.reviews:
         notes.append("No other movies are stored, so no terms can be called distinctive.")
         found = []
@@ -135,6 +140,13 @@ def movie_insight(
         disagreement_count=collector.disagreement_count,
         notes=tuple(notes),
     )
+
+
+def corpus_background(
+    store: Store, size: int = BACKGROUND_SIZE, *, exclude_movie: str | None = None
+) -> TermCounts:
+    """Term counts of up to ``size`` reviews spread over the store (for distinctive terms)."""
+    return TermCounts().update(store.sample_texts(size, exclude_movie=exclude_movie))
 
 
 def _top(aspects: list[AspectSummary]) -> tuple[AspectSummary, ...]:

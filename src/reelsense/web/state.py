@@ -17,8 +17,9 @@ from fastapi import Depends, Request
 
 from reelsense.analysis.model import SentimentModel
 from reelsense.analysis.scoring import load_model
-from reelsense.insight.movie import movie_insight
+from reelsense.insight.movie import corpus_background, movie_insight
 from reelsense.insight.results import MovieInsight
+from reelsense.insight.terms import TermCounts
 from reelsense.store.base import Store
 
 __all__ = ["INSIGHT_CACHE_SIZE", "AppState", "StateDep", "StoreDep", "get_state", "get_store"]
@@ -47,6 +48,8 @@ class AppState:
         default_factory=OrderedDict
     )
     _insight_lock: threading.Lock = field(default_factory=threading.Lock)
+    _background: tuple[int, TermCounts] | None = None
+    _background_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def model(self) -> SentimentModel:
         """The sentiment model, loaded on first use and then kept."""
@@ -55,6 +58,15 @@ class AppState:
                 logger.info("loading model from %s", self.model_dir or "the package")
                 self._model = load_model(self.model_dir)
             return self._model
+
+    def background(self) -> TermCounts:
+        """One background corpus for every movie's distinctive terms, renewed when the
+        store's review count changes (sampling it per movie dominated response times)."""
+        total = self.store.counts().reviews
+        with self._background_lock:
+            if self._background is None or self._background[0] != total:
+                self._background = (total, corpus_background(self.store))
+            return self._background[1]
 
     def insight(self, movie_id: str) -> MovieInsight:
         """The insight of one movie, computed once per model version and review count.
@@ -71,7 +83,9 @@ class AppState:
             if found is not None:
                 self._insights.move_to_end(key)
                 return found
-        computed = movie_insight(self.store, movie_id, model_version=key[1])
+        computed = movie_insight(
+            self.store, movie_id, model_version=key[1], background=self.background()
+        )
         with self._insight_lock:
             self._insights[key] = computed
             while len(self._insights) > self.cache_size:

@@ -9,12 +9,12 @@ transaction held by :class:`reelsense.store.postgres.PostgresStore`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import get_args
 
 from reelsense.errors import QueryError
-from reelsense.store.base import AnalysisRow, AspectMention, MovieSentiment, RatingSource
+from reelsense.store.base import AnalysisRow, AspectMention, MovieSentiment
 from reelsense.store.postgres_connection import PgConnection, scalar
 from reelsense.store.postgres_movies import resolve_movie
+from reelsense.store.queries import sentiment_from_rows
 
 __all__ = [
     "ANALYSIS_COLUMNS",
@@ -159,18 +159,13 @@ def movie_sentiment(
     found = resolve_movie(conn, movie_id)
     if found is None:
         raise QueryError(f"{label}: no movie {movie_id!r} in the store")
-    histograms: dict[RatingSource, dict[int, int]] = {
-        source: dict.fromkeys(range(1, 11), 0) for source in get_args(RatingSource)
-    }
-    for row in conn.execute(
+    points = conn.execute(
         "SELECT a.rating_source AS source, "
         "floor(round(a.final_rating::numeric, 6) + 0.5)::integer AS point, COUNT(*) AS n "
         "FROM analyses AS a JOIN reviews AS r ON r.review_id = a.review_id "
         "WHERE r.movie_id = %s AND a.model_version = %s GROUP BY source, point",
         (found, model_version),
-    ):
-        source: RatingSource = row["source"]
-        histograms[source][min(10, max(1, int(row["point"])))] += int(row["n"])
+    ).fetchall()
     totals = conn.execute(
         "SELECT COUNT(*) AS analyzed, COUNT(*) FILTER (WHERE a.polarity = 'positive') AS positive, "
         "AVG(a.p_positive) AS mean_p "
@@ -179,16 +174,7 @@ def movie_sentiment(
         (found, model_version),
     ).fetchone()
     assert totals is not None  # an aggregate always returns a row
-    analyzed = int(totals["analyzed"])
-    positive = int(totals["positive"])
-    return MovieSentiment(
-        model_version=model_version,
-        analyzed=analyzed,
-        positive=positive,
-        negative=analyzed - positive,
-        mean_p_positive=None if totals["mean_p"] is None else float(totals["mean_p"]),
-        histograms=histograms,
-    )
+    return sentiment_from_rows(model_version, points, totals)
 
 
 def analysis_rows(

@@ -15,6 +15,7 @@ import re
 from reelsense.store.base import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery
 from reelsense.store.postgres_connection import PgConnection
 from reelsense.store.postgres_movies import resolve_movie
+from reelsense.store.queries import search_filters
 from reelsense.store.search_syntax import ParsedSearch, Term, parse_search
 from reelsense.store.sqlite_search import SNIPPET_TOKENS, fts5_match
 
@@ -134,17 +135,9 @@ def search_reviews(
             return []
         params["movie"] = movie
         filters += " AND r.movie_id = %(movie)s"
-    rating = "COALESCE(r.rating, a.final_rating)" if query.filled else "r.rating"
-    for name, value, clause in (
-        ("min_rating", query.min_rating, f"{rating} >= %(min_rating)s"),
-        ("max_rating", query.max_rating, f"{rating} <= %(max_rating)s"),
-        ("since", query.since, "r.review_date >= %(since)s"),
-        ("until", query.until, "r.review_date <= %(until)s"),
-        ("sentiment", query.sentiment, "a.polarity = %(sentiment)s"),
-    ):
-        if value is not None:
-            params[name] = value
-            filters += f" AND {clause}"
+    more, values = search_filters(query, lambda name: f"%({name})s", dates_as_text=False)
+    filters += more
+    params.update(values)
     sql = _SEARCH_SQL.format(
         tsquery=tsquery,
         weights=RANK_WEIGHTS,

@@ -9,10 +9,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import get_args
 
 from reelsense.errors import QueryError
-from reelsense.store.base import AnalysisRow, AspectMention, MovieSentiment, RatingSource
+from reelsense.store.base import AnalysisRow, AspectMention, MovieSentiment
+from reelsense.store.queries import sentiment_from_rows
 from reelsense.store.sqlite_movies import resolve_movie
 
 __all__ = [
@@ -109,18 +109,13 @@ def movie_sentiment(
     found = resolve_movie(conn, movie_id)
     if found is None:
         raise QueryError(f"{label}: no movie {movie_id!r} in the store")
-    histograms: dict[RatingSource, dict[int, int]] = {
-        source: dict.fromkeys(range(1, 11), 0) for source in get_args(RatingSource)
-    }
-    for row in conn.execute(
+    points = conn.execute(
         "SELECT a.rating_source AS source, "
         "CAST(ROUND(a.final_rating, 6) + 0.5 AS INTEGER) AS point, COUNT(*) AS n "
         "FROM analyses AS a JOIN reviews AS r ON r.review_id = a.review_id "
         "WHERE r.movie_id = ? AND a.model_version = ? GROUP BY source, point",
         (found, model_version),
-    ):
-        source: RatingSource = row["source"]
-        histograms[source][min(10, max(1, int(row["point"])))] += int(row["n"])
+    ).fetchall()
     totals = conn.execute(
         "SELECT COUNT(*) AS analyzed, COALESCE(SUM(a.polarity = 'positive'), 0) AS positive, "
         "AVG(a.p_positive) AS mean_p "
@@ -128,16 +123,7 @@ def movie_sentiment(
         "WHERE r.movie_id = ? AND a.model_version = ?",
         (found, model_version),
     ).fetchone()
-    analyzed = int(totals["analyzed"])
-    positive = int(totals["positive"])
-    return MovieSentiment(
-        model_version=model_version,
-        analyzed=analyzed,
-        positive=positive,
-        negative=analyzed - positive,
-        mean_p_positive=None if totals["mean_p"] is None else float(totals["mean_p"]),
-        histograms=histograms,
-    )
+    return sentiment_from_rows(model_version, points, totals)
 
 
 _INSERT_ASPECT = """

@@ -14,6 +14,7 @@ from datetime import date
 
 from reelsense.errors import QueryError
 from reelsense.store.base import MovieSort, MovieStats, MovieSummary
+from reelsense.store.queries import GROUP_FILTER, movie_order
 
 __all__ = ["find_movies", "list_movies", "movie_stats", "parse_date", "resolve_movie"]
 
@@ -122,20 +123,10 @@ def list_movies(
     QueryError
         An unknown sort key or a negative limit.
     """
-    if sort not in SORT_COLUMNS:
-        allowed = ", ".join(SORT_COLUMNS)
-        raise QueryError(f"cannot sort movies by {sort!r}; use one of {allowed}")
-    if limit is not None and limit < 0:
-        raise QueryError(f"limit must be 0 or more, not {limit}")
-    column = SORT_COLUMNS[sort]
-    direction = "DESC" if descending else "ASC"
-    order = f"({column}) IS NULL, {column} {direction}, m.movie_id {direction}"
+    order = movie_order(sort, descending, limit, SORT_COLUMNS)
     where, params = "", []
     if group is not None:
-        where = (
-            "WHERE EXISTS (SELECT 1 FROM movie_groups AS g "
-            "WHERE g.movie_id = m.movie_id AND g.group_name = ?)"
-        )
+        where = GROUP_FILTER.format(mark="?")
         params = [group]
     return _summaries(conn, where=where, params=params, order=order, limit=limit)
 

@@ -8,10 +8,10 @@ parameters.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 
 from reelsense.errors import QueryError
 from reelsense.store.base import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit, SearchQuery
+from reelsense.store.queries import search_filters
 from reelsense.store.search_syntax import parse_search, to_fts5
 from reelsense.store.sqlite_movies import parse_date, resolve_movie
 
@@ -90,17 +90,9 @@ def search_reviews(
             return []
         params["movie"] = movie
         filters += " AND r.movie_id = :movie"
-    rating = "COALESCE(r.rating, a.final_rating)" if query.filled else "r.rating"
-    for name, value, clause in (
-        ("min_rating", query.min_rating, f"{rating} >= :min_rating"),
-        ("max_rating", query.max_rating, f"{rating} <= :max_rating"),
-        ("since", query.since, "r.review_date >= :since"),
-        ("until", query.until, "r.review_date <= :until"),
-        ("sentiment", query.sentiment, "a.polarity = :sentiment"),
-    ):
-        if value is not None:
-            params[name] = value.isoformat() if isinstance(value, date) else value
-            filters += f" AND {clause}"
+    more, values = search_filters(query, lambda name: f":{name}", dates_as_text=True)
+    filters += more
+    params.update(values)
     sql = _SEARCH_SQL.format(
         email="e.email" if include_personal else "NULL",
         email_join=EMAIL_JOIN if include_personal else "",

@@ -6,6 +6,7 @@
 
 from reelsense.errors import (
     ConfigError,
+    LimitError,
     NotFittedError,
     QueryError,
     ReelsenseError,
@@ -14,7 +15,7 @@ from reelsense.errors import (
 )
 from reelsense.ingest import IngestReport, discover, ingest
 from reelsense.records import Movie, Problem, Review, StatedRating
-from reelsense.sources import ColumnMapping, open_sources, parse_mapping
+from reelsense.sources import ColumnMapping, IngestLimits, open_sources, parse_mapping
 from reelsense.store import SQLiteStore, open_store
 from reelsense.store.base import SearchHit, SearchQuery, Store
 from reelsense.text.normalize import normalize_text
@@ -27,7 +28,9 @@ __version__ = "0.1.0"
 __all__ = [
     "ColumnMapping",
     "ConfigError",
+    "IngestLimits",
     "IngestReport",
+    "LimitError",
     "Movie",
     "NotFittedError",
     "Problem",

@@ -5,6 +5,7 @@ so a caller (the CLI, the web app) can catch one family and show one line::
 
     ReelsenseError
     ├── SourceError        an input file or archive cannot be read at all
+    │   └── LimitError     an input is over a configured limit (size, ratio, count)
     ├── StoreError         the database cannot be opened, migrated or written
     │   ├── SchemaOutdatedError  opened read-only but its schema needs an upgrade
     │   └── QueryError     a search query or filter is malformed
@@ -35,6 +36,19 @@ class SourceError(ReelsenseError):
         self.problem = problem
         place = f"{path}:{line}" if line is not None else path
         super().__init__(f"{place}: {problem}")
+
+
+class LimitError(SourceError):
+    """An input is over one of the :class:`~reelsense.sources.limits.IngestLimits`.
+
+    ``option`` names the ``reelsense ingest`` option that raises the limit;
+    the message ends with it: ``big.zip: member a.txt is 4.0 GiB, over the
+    limit of 64.0 MiB per file (raise --max-file-bytes)``.
+    """
+
+    def __init__(self, path: str, problem: str, option: str) -> None:
+        self.option = option
+        super().__init__(path, None, f"{problem} (raise {option})")
 
 
 class StoreError(ReelsenseError):

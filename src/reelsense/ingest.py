@@ -19,6 +19,7 @@ from reelsense.errors import SourceError
 from reelsense.records import Movie, Problem, Record, Review
 from reelsense.sources import ColumnMapping, open_sources
 from reelsense.sources.base import Source
+from reelsense.sources.limits import IngestLimits
 from reelsense.store.base import Store, WriteResult
 
 logger = logging.getLogger(__name__)
@@ -75,18 +76,22 @@ ProblemCallback = Callable[[Problem], None]
 
 
 def discover(
-    paths: Iterable[Path], *, mapping: ColumnMapping | None = None
+    paths: Iterable[Path],
+    *,
+    mapping: ColumnMapping | None = None,
+    limits: IngestLimits | None = None,
 ) -> tuple[list[Source], list[SourceError]]:
     """Open every path as sources without reading them; collect the ones that fail.
 
     A missing path or a folder without review files is returned as an error
-    rather than raised, so one bad path never stops a batch.
+    rather than raised, so one bad path never stops a batch. ``limits``
+    (default :class:`IngestLimits`) go to every source.
     """
     sources: list[Source] = []
     errors: list[SourceError] = []
     for path in paths:
         try:
-            sources.extend(open_sources([path], mapping=mapping))
+            sources.extend(open_sources([path], mapping=mapping, limits=limits))
         except SourceError as exc:
             errors.append(exc)
     return sources, errors

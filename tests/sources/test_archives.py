@@ -120,7 +120,8 @@ def test_truncated_tar_gz_keeps_what_was_read_and_reports(tmp_path: Path) -> Non
 
 
 def test_corrupt_zip_member_is_reported_and_stops(tmp_path: Path) -> None:
-    noise = "".join(random.Random(0).choice(string.ascii_letters) for _ in range(5000))
+    rng = random.Random(0)
+    noise = "".join(rng.choice(string.ascii_letters) for _ in range(5000))
     files = {"Group1/Movie0.txt": TREE["Group1/Movie0.txt"], "Group1/Movie1.txt": noise}
     path = write_zip(tmp_path / "c.zip", files)
     data = bytearray(path.read_bytes())

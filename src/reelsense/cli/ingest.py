@@ -38,7 +38,11 @@ from reelsense.ingest import (
     ingest as run_ingest,
 )
 from reelsense.records import Problem
-from reelsense.sources import parse_mapping
+from reelsense.sources import IngestLimits, parse_mapping
+from reelsense.sources.limits import parse_size
+
+_DEFAULTS = IngestLimits()
+_LIMITS = "Limits (against hostile or broken input)"
 
 app = typer.Typer()
 
@@ -76,6 +80,41 @@ def ingest(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     verbose: VerboseOption = False,
+    max_file_bytes: Annotated[
+        str,
+        typer.Option(
+            help="Largest crawler file or archive member read (e.g. 64M, 1G).",
+            rich_help_panel=_LIMITS,
+        ),
+    ] = "64M",
+    max_archive_bytes: Annotated[
+        str,
+        typer.Option(
+            help="Most uncompressed bytes read from one archive.", rich_help_panel=_LIMITS
+        ),
+    ] = "8G",
+    max_ratio: Annotated[
+        float,
+        typer.Option(
+            min=1,
+            help="Highest compression ratio of an archive or member (a decompression bomb).",
+            rich_help_panel=_LIMITS,
+        ),
+    ] = _DEFAULTS.max_ratio,
+    max_files: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Most members per archive, or files per folder.", rich_help_panel=_LIMITS
+        ),
+    ] = _DEFAULTS.max_files,
+    max_depth: Annotated[
+        int,
+        typer.Option(min=1, help="Deepest folder level walked.", rich_help_panel=_LIMITS),
+    ] = _DEFAULTS.max_depth,
+    max_line_bytes: Annotated[
+        str,
+        typer.Option(help="Longest line of a CSV/JSONL table.", rich_help_panel=_LIMITS),
+    ] = "16M",
 ) -> None:
     """Read review files, folders and archives into the database.
 
@@ -84,6 +123,10 @@ def ingest(
     Reviews already stored are skipped, so an interrupted ingest can simply
     be run again. Every problem is printed as file:line: message and kept in
     the database (see `reelsense problems`).
+
+    Inputs over a limit (a huge file, a decompression bomb, millions of
+    members, a symlink loop or a link leading out of the folder, a FIFO)
+    are reported with the option that raises the limit; the rest is read.
 
     Exit status: 0 when everything was read cleanly, 1 when some input had
     problems or could not be read (the rest is still stored).
@@ -94,7 +137,15 @@ def ingest(
         items.append(f"rating_scale={rating_scale}")
     column_mapping = parse_mapping(items) if mapping else None
     err = stderr()
-    sources, unreadable = discover(paths, mapping=column_mapping)
+    limits = IngestLimits(
+        max_file_bytes=parse_size(max_file_bytes),
+        max_archive_bytes=parse_size(max_archive_bytes),
+        max_ratio=max_ratio,
+        max_files=max_files,
+        max_depth=max_depth,
+        max_line_bytes=parse_size(max_line_bytes),
+    )
+    sources, unreadable = discover(paths, mapping=column_mapping, limits=limits)
     total = sum(source.size for source in sources)
     if parallel is None:
         parallel = total >= PARALLEL_FROM_BYTES and (os.cpu_count() or 1) > 1

@@ -9,18 +9,18 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
-import tarfile
-import zipfile
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from reelsense.errors import SourceError
+from reelsense.errors import LimitError, SourceError
 from reelsense.sources.aclimdb import AclImdbSource, find_aclimdb_root, read_aclimdb
 from reelsense.sources.archives import ArchiveMember, ArchiveReader, is_archive, iter_members
-from reelsense.sources.base import Source
+from reelsense.sources.base import RefusedSource, Source
 from reelsense.sources.crawler import read_crawler
 from reelsense.sources.crawler_source import (
     CrawlerArchiveSource,
@@ -28,6 +28,7 @@ from reelsense.sources.crawler_source import (
     group_and_position,
     looks_like_crawler,
 )
+from reelsense.sources.limits import IngestLimits
 from reelsense.sources.tabular import (
     TABULAR_SUFFIXES,
     ColumnMapping,
@@ -43,6 +44,8 @@ __all__ = [
     "ColumnMapping",
     "CrawlerArchiveSource",
     "CrawlerFileSource",
+    "IngestLimits",
+    "RefusedSource",
     "Source",
     "TabularSource",
     "group_and_position",
@@ -76,21 +79,21 @@ def _sniff(path: Path) -> bytes:
         raise SourceError(str(path), None, exc.strerror or "cannot read") from exc
 
 
-def _archive_is_aclimdb(path: Path) -> bool:
-    """Look at the first member names only (cheap) for the aclImdb layout."""
+def _archive_is_aclimdb(path: Path, limits: IngestLimits) -> bool:
+    """Look at the first member names only (cheap) for the aclImdb layout.
+
+    An archive over a limit already here is not aclImdb-like; the crawler
+    reader then reports the limit.
+    """
+    names: list[str] = []
     try:
-        if path.name.lower().endswith(".zip"):
-            with zipfile.ZipFile(path) as archive:
-                names = archive.namelist()[:_ARCHIVE_SNIFF_MEMBERS]
-        else:
-            names = []
-            with tarfile.open(path, mode="r|*") as archive:
-                for info in archive:
-                    names.append(info.name)
-                    if len(names) >= _ARCHIVE_SNIFF_MEMBERS:
-                        break
-    except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise SourceError(str(path), None, f"cannot open archive: {exc}") from exc
+        for item in ArchiveReader(path, limits).members():
+            if isinstance(item, ArchiveMember):
+                names.append(item.name)
+                if len(names) >= _ARCHIVE_SNIFF_MEMBERS:
+                    break
+    except LimitError:
+        return False
     return any(_ACL_MEMBER_RE.search(name) for name in names)
 
 
@@ -100,33 +103,130 @@ def _is_crawler_file(path: Path) -> bool:
     return looks_like_crawler(_sniff(path))
 
 
-def _walk(root: Path) -> Iterator[Source]:
+def _special_kind(mode: int) -> str | None:
+    """``"a FIFO"``, ``"a device"``, ... for what is neither a file nor a folder."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _link_refusal(path: Path, root: Path) -> str | None:
+    """Why a symbolic link in a walked tree is not read, or ``None`` to read it.
+
+    Links are followed only to regular files inside the tree: a link loop,
+    a broken link, or a link leading elsewhere on the machine (``~/.ssh``,
+    ``/dev/zero``) is refused. Linked folders are never walked.
+    """
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+        mode = target.stat().st_mode
+    except (OSError, RuntimeError) as exc:
+        loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+        return "symbolic link loop; skipped" if loop else "broken symbolic link; skipped"
+    if not target.is_relative_to(root):
+        return (
+            f"symbolic link to {target}, outside {root}; not followed "
+            "(give that path on the command line to read it)"
+        )
+    if stat.S_ISDIR(mode):
+        return None
+    kind = _special_kind(mode)
+    return f"symbolic link to {kind}; skipped" if kind else None
+
+
+class _Walk:
+    """The state of walking one folder given on the command line."""
+
+    def __init__(self, root: Path, limits: IngestLimits) -> None:
+        self.root = root
+        self.real_root = Path(os.path.realpath(root))
+        self.limits = limits
+        self.files = 0
+
+    def folders(self, directory: Path, dirnames: list[str]) -> Iterator[Source]:
+        """Keep the subfolders to walk in ``dirnames``; refuse links and depth."""
+        kept: list[str] = []
+        for name in sorted((d for d in dirnames if not d.startswith(".")), key=_natural):
+            path = directory / name
+            if path.is_symlink():
+                reason = _link_refusal(path, self.real_root)
+                if reason is not None:
+                    yield RefusedSource(path, reason)
+                continue  # a link inside the tree: its target is walked anyway
+            kept.append(name)
+        depth = len(directory.relative_to(self.root).parts)
+        if kept and depth >= self.limits.max_depth:
+            yield RefusedSource(
+                directory,
+                f"subfolders are more than {self.limits.max_depth} levels deep; "
+                "not read (raise --max-depth)",
+            )
+            kept = []
+        dirnames[:] = kept
+
+    def file(self, path: Path) -> Source | None:
+        """The source for one walked file, a refusal, or ``None`` when not a review file."""
+        if path.is_symlink():
+            reason = _link_refusal(path, self.real_root)
+            if reason is not None:
+                return RefusedSource(path, reason)
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            return RefusedSource(path, exc.strerror or "cannot read")
+        kind = _special_kind(mode)
+        if kind is not None:
+            return RefusedSource(path, f"{kind}, not a file; skipped")
+        if not _is_crawler_file(path):
+            return None
+        relative = path.relative_to(self.root).as_posix()
+        group, position = group_and_position(
+            relative if "/" in relative else f"{self.root.name}/{relative}"
+        )
+        return CrawlerFileSource(path, group=group, movie_position=position, limits=self.limits)
+
+
+def _walk(root: Path, limits: IngestLimits) -> Iterator[Source]:
     found = False
+    walk = _Walk(root, limits)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         directory = Path(dirpath)
         if find_aclimdb_root(directory) == directory:
             dirnames[:] = []
             found = True
-            yield AclImdbSource(directory)
+            yield AclImdbSource(directory, limits=limits)
             continue
-        dirnames[:] = sorted((d for d in dirnames if not d.startswith(".")), key=_natural)
+        for refused in walk.folders(directory, dirnames):
+            found = True
+            yield refused
         for filename in sorted(filenames, key=_natural):
-            path = directory / filename
-            if filename.startswith(".") or not path.is_file():
+            if filename.startswith("."):
                 continue
-            if _is_crawler_file(path):
+            walk.files += 1
+            try:
+                limits.check_files(str(root), walk.files)
+            except LimitError as exc:
+                yield RefusedSource(root, f"{exc.problem}; the rest not read")
+                return
+            source = walk.file(directory / filename)
+            if source is not None:
                 found = True
-                relative = path.relative_to(root).as_posix()
-                group, position = group_and_position(
-                    relative if "/" in relative else f"{root.name}/{relative}"
-                )
-                yield CrawlerFileSource(path, group=group, movie_position=position)
+                yield source
     if not found:
         raise SourceError(str(root), None, "no review files found")
 
 
 def open_sources(
-    paths: Iterable[Path], *, mapping: ColumnMapping | None = None
+    paths: Iterable[Path],
+    *,
+    mapping: ColumnMapping | None = None,
+    limits: IngestLimits | None = None,
 ) -> Iterator[Source]:
     """Turn paths given by the user into sources, one per readable input.
 
@@ -136,8 +236,9 @@ def open_sources(
     Parameters
     ----------
     paths:
-        Files, folders and archives. A folder is walked (sorted, symlinked
-        folders not followed): an aclImdb tree becomes one
+        Files, folders and archives. A folder is walked (sorted; symlinked
+        folders not followed; a link loop, a link leading outside the folder
+        or a FIFO/device becomes a :class:`RefusedSource`): an aclImdb tree becomes one
         :class:`AclImdbSource`, each crawler file (``*.txt`` or starting
         with ``<movie>``) one :class:`CrawlerFileSource` with its
         ``GroupN``/``MovieK`` grouping. An archive is one source (aclImdb
@@ -145,6 +246,9 @@ def open_sources(
         tables and need ``mapping``.
     mapping:
         The column mapping for tables.
+    limits:
+        Size, ratio, count and depth limits passed to every source
+        (default :class:`IngestLimits`).
 
     Returns
     -------
@@ -154,30 +258,39 @@ def open_sources(
     ------
     SourceError
         A path does not exist, a folder holds no review files, a table has
-        no mapping, or a file is of no known kind.
+        no mapping, a path is a FIFO or device, or a file is of no known kind.
 
     Example
     -------
     >>> sources = list(open_sources([Path("examples/corpus")]))  # doctest: +SKIP
     """
+    chosen = limits if limits is not None else IngestLimits()
     for path in paths:
-        if not path.exists():
-            raise SourceError(str(path), None, "no such file or directory")
-        if path.is_dir():
-            yield from _walk(path)
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            reason = {errno.ENOENT: "no such file or directory", errno.ELOOP: "symbolic link loop"}
+            problem = reason.get(exc.errno or 0, exc.strerror or "cannot read")
+            raise SourceError(str(path), None, problem) from exc
+        kind = _special_kind(mode)
+        if kind is not None:
+            # opening a FIFO blocks until someone writes; /dev/zero never ends
+            raise SourceError(str(path), None, f"{kind}, not a file; skipped")
+        if stat.S_ISDIR(mode):
+            yield from _walk(path, chosen)
         elif is_archive(path):
-            if _archive_is_aclimdb(path):
-                yield AclImdbSource(path)
+            if _archive_is_aclimdb(path, chosen):
+                yield AclImdbSource(path, limits=chosen)
             else:
-                yield CrawlerArchiveSource(path)
+                yield CrawlerArchiveSource(path, limits=chosen)
         elif path.suffix.lower() in TABULAR_SUFFIXES:
             if mapping is None:
                 raise SourceError(
                     str(path), None, "a table needs --map text=COLUMN (and field=column ...)"
                 )
-            yield TabularSource(path, mapping)
+            yield TabularSource(path, mapping, limits=chosen)
         elif _is_crawler_file(path):
-            yield CrawlerFileSource(path)
+            yield CrawlerFileSource(path, limits=chosen)
         else:
             raise SourceError(
                 str(path),

@@ -22,9 +22,10 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from reelsense.errors import ConfigError, SourceError
+from reelsense.errors import ConfigError, LimitError, SourceError
 from reelsense.records import Movie, Problem, Record, Review
 from reelsense.sources.archives import ArchiveMember, ArchiveReader, scan_tar
+from reelsense.sources.limits import IngestLimits
 from reelsense.text.normalize import normalize_text
 from reelsense.text.ratings import extract_stated_rating
 
@@ -155,13 +156,19 @@ def read_aclimdb(path: Path, splits: Iterable[str] = SPLITS) -> Iterator[Record]
 class AclImdbSource:
     """An aclImdb folder or archive as a :class:`~reelsense.sources.base.Source`.
 
+    ``limits`` bound file sizes and the archive's expansion and member count
+    (default :class:`IngestLimits`); a file over them is reported and skipped.
+
     Example
     -------
     >>> source = AclImdbSource(Path("aclImdb_v1.tar.gz"), splits=["test"])  # doctest: +SKIP
     """
 
-    def __init__(self, path: Path, splits: Iterable[str] = SPLITS) -> None:
+    def __init__(
+        self, path: Path, splits: Iterable[str] = SPLITS, limits: IngestLimits | None = None
+    ) -> None:
         self.path = path
+        self.limits = limits if limits is not None else IngestLimits()
         self._parts = _parts(splits)
         self._progress = [0]
         self._files_read = 0
@@ -237,7 +244,11 @@ class AclImdbSource:
             urls_path = root / folder / f"urls_{label}.txt"
             urls: list[str] | None = None
             if urls_path.is_file():
-                urls = _url_lines(urls_path.read_bytes())
+                problem = self._oversize(urls_path, urls_path.stat().st_size)
+                if problem is not None:
+                    yield problem
+                else:
+                    urls = _url_lines(urls_path.read_bytes())
             else:
                 yield Problem(str(urls_path), None, "missing: reviews get no movie id")
             files: list[tuple[int, int, str]] = []
@@ -249,6 +260,10 @@ class AclImdbSource:
             files.sort()
             for review_id, rating, name in files:
                 file_path = directory / name
+                problem = self._oversize(file_path, file_path.stat().st_size)
+                if problem is not None:
+                    yield problem
+                    continue
                 data = file_path.read_bytes()
                 self._progress[0] += len(data)
                 yield from builder.build(
@@ -263,11 +278,21 @@ class AclImdbSource:
                 )
                 self._files_read += 1
 
+    def _oversize(self, path: Path, size: int) -> Problem | None:
+        """A Problem for a file over the size limit (read whole, it would fill memory)."""
+        try:
+            self.limits.check_file_size(str(path), size)
+        except LimitError as exc:
+            return Problem(str(path), None, f"{exc.problem}; skipped")
+        return None
+
     def _tar_records(self) -> Iterator[Record]:
         name = str(self.path)
         urls: dict[tuple[str, str], list[str]] = {}
         folders = {(folder, label) for _, folder, label in self._parts}
-        for item in scan_tar(self.path, lambda member: _URLS_RE.search(member) is not None):
+        for item in scan_tar(
+            self.path, lambda member: _URLS_RE.search(member) is not None, limits=self.limits
+        ):
             if isinstance(item, Problem):
                 yield item
                 continue
@@ -279,7 +304,10 @@ class AclImdbSource:
             raise SourceError(name, None, "no aclImdb urls_*.txt members found")
         builder = _Builder()
         for item in scan_tar(
-            self.path, lambda member: self._wanted_review(member) is not None, self._progress
+            self.path,
+            lambda member: self._wanted_review(member) is not None,
+            self._progress,
+            self.limits,
         ):
             if isinstance(item, Problem):
                 yield item
@@ -314,7 +342,7 @@ class AclImdbSource:
     def _zip_records(self) -> Iterator[Record]:
         name = str(self.path)
         urls: dict[tuple[str, str], list[str]] = {}
-        first = ArchiveReader(self.path)
+        first = ArchiveReader(self.path, self.limits)
         try:
             for item in first.members():
                 if isinstance(item, ArchiveMember):
@@ -326,7 +354,7 @@ class AclImdbSource:
         if not urls:
             raise SourceError(name, None, "no aclImdb urls_*.txt members found")
         builder = _Builder()
-        reader = ArchiveReader(self.path)
+        reader = ArchiveReader(self.path, self.limits)
         for item in reader.members():
             if isinstance(item, Problem):
                 yield item

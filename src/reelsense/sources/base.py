@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+from reelsense.errors import SourceError
 from reelsense.records import Record
 
 
@@ -39,3 +40,48 @@ class Source(Protocol):
     def records(self) -> Iterator[Record]:
         """Stream the input's records; call once."""
         ...
+
+
+class RefusedSource:
+    """An input that discovery found but will not read: a symlink loop, a FIFO, ...
+
+    Its :meth:`records` raises :class:`~reelsense.errors.SourceError` with
+    the reason, so ingest reports it with the other unreadable inputs and
+    goes on with the batch.
+
+    Example
+    -------
+    >>> source = RefusedSource(Path("corpus/loop"), "symbolic link loop; skipped")
+    >>> source.size, source.files_read
+    (0, 0)
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+
+    @property
+    def size(self) -> int:
+        """Nothing is read: 0."""
+        return 0
+
+    @property
+    def position(self) -> int:
+        """Nothing is read: 0."""
+        return 0
+
+    @property
+    def files_read(self) -> int:
+        """Nothing is read: 0."""
+        return 0
+
+    def records(self) -> Iterator[Record]:
+        """Raise the reason the input is refused.
+
+        Raises
+        ------
+        SourceError
+            Always.
+        """
+        raise SourceError(str(self.path), None, self.reason)
+        yield  # pragma: no cover - makes this a generator, like every source

@@ -8,6 +8,7 @@ recognises crawler files by their first bytes and counts progress.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
@@ -16,6 +17,7 @@ from reelsense.errors import SourceError
 from reelsense.records import Problem, Record
 from reelsense.sources.archives import ArchiveMember, ArchiveReader
 from reelsense.sources.crawler import read_crawler
+from reelsense.sources.limits import IngestLimits
 
 logger = logging.getLogger(__name__)
 
@@ -68,15 +70,19 @@ def group_and_position(member: str) -> tuple[str | None, int | None]:
 
 
 class _CountingLines:
-    """Iterate a binary file's lines, counting bytes consumed."""
+    """Iterate a binary file's lines, counting bytes consumed and stopping at a limit."""
 
-    def __init__(self, stream: Iterable[bytes]) -> None:
+    def __init__(self, stream: Iterable[bytes], name: str, limits: IngestLimits) -> None:
         self._stream = stream
+        self._name = name
+        self._limits = limits
         self.count = 0
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._stream:
             self.count += len(chunk)
+            # a file can grow while read, or lie about its size (/proc)
+            self._limits.check_file_size(self._name, self.count)
             yield chunk
 
 
@@ -90,6 +96,9 @@ class CrawlerFileSource:
     group, movie_position:
         The crawler's grouping; by default read from the path
         (``Group3/Movie1.txt`` → ``"Group3"``, 1).
+    limits:
+        A file over ``limits.max_file_bytes`` is not read
+        (default :class:`IngestLimits`).
 
     Example
     -------
@@ -103,8 +112,10 @@ class CrawlerFileSource:
         *,
         group: str | None = None,
         movie_position: int | None = None,
+        limits: IngestLimits | None = None,
     ) -> None:
         self.path = path
+        self.limits = limits if limits is not None else IngestLimits()
         derived_group, derived_position = group_and_position(path.as_posix())
         self.group = group if group is not None else derived_group
         self.movie_position = movie_position if movie_position is not None else derived_position
@@ -136,13 +147,18 @@ class CrawlerFileSource:
         ------
         SourceError
             The file cannot be opened.
+        LimitError
+            The file is larger than ``limits.max_file_bytes``.
         """
+        name = str(self.path)
         try:
             handle = self.path.open("rb")
         except OSError as exc:
-            raise SourceError(str(self.path), None, exc.strerror or "cannot open") from exc
+            raise SourceError(name, None, exc.strerror or "cannot open") from exc
         with handle:
-            self._counter = _CountingLines(handle)
+            # checked before reading: a 2 GB file of one line would be one 2 GB string
+            self.limits.check_file_size(name, os.fstat(handle.fileno()).st_size)
+            self._counter = _CountingLines(handle, name, self.limits)
             yield from read_crawler(
                 self._counter,
                 str(self.path),
@@ -164,15 +180,18 @@ class CrawlerArchiveSource:
     Members that are not ``.txt``/``.xml`` are read only when their first
     bytes are ``<movie>``.
 
+    ``limits`` bound member sizes, the archive's expansion and its member
+    count (default :class:`IngestLimits`); see :class:`ArchiveReader`.
+
     Example
     -------
     >>> source = CrawlerArchiveSource(Path("corpus.zip"))  # doctest: +SKIP
     >>> reviews = [r for r in source.records() if isinstance(r, Review)]  # doctest: +SKIP
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: IngestLimits | None = None) -> None:
         self.path = path
-        self._reader = ArchiveReader(path)
+        self._reader = ArchiveReader(path, limits)
         self._files_read = 0
 
     @property

@@ -20,8 +20,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from reelsense.errors import ConfigError, SourceError
+from reelsense.errors import ConfigError, LimitError, SourceError
 from reelsense.records import Movie, Problem, Record, Review
+from reelsense.sources.limits import IngestLimits, describe_bytes
 from reelsense.text.normalize import normalize_text
 from reelsense.text.people import split_username
 from reelsense.text.ratings import extract_stated_rating
@@ -125,7 +126,9 @@ def parse_mapping(items: Iterable[str]) -> ColumnMapping:
     return ColumnMapping(rating_scale=scale, **values)
 
 
-def read_tabular(path: Path, mapping: ColumnMapping) -> Iterator[Record]:
+def read_tabular(
+    path: Path, mapping: ColumnMapping, limits: IngestLimits | None = None
+) -> Iterator[Record]:
     """Stream reviews (and their movies) from a CSV, TSV, JSONL or Parquet file.
 
     Parameters
@@ -134,6 +137,9 @@ def read_tabular(path: Path, mapping: ColumnMapping) -> Iterator[Record]:
         The table; its suffix picks the format.
     mapping:
         Which column holds which field.
+    limits:
+        A CSV/JSONL line longer than ``limits.max_line_bytes`` stops the
+        table with :class:`LimitError` (default :class:`IngestLimits`).
 
     Returns
     -------
@@ -146,16 +152,19 @@ def read_tabular(path: Path, mapping: ColumnMapping) -> Iterator[Record]:
     SourceError
         The file cannot be opened, its format is unknown, or a mapped
         column is missing from its header.
+    LimitError
+        A line is too long.
 
     Example
     -------
     >>> rows = read_tabular(Path("reviews.csv"), parse_mapping(["text=body"]))  # doctest: +SKIP
     """
     suffix = path.suffix.lower()
+    chosen = limits if limits is not None else IngestLimits()
     if suffix in (".csv", ".tsv"):
-        rows = _csv_rows(path, "\t" if suffix == ".tsv" else ",", mapping)
+        rows = _csv_rows(path, "\t" if suffix == ".tsv" else ",", mapping, chosen)
     elif suffix in (".jsonl", ".ndjson"):
-        rows = _jsonl_rows(path, mapping)
+        rows = _jsonl_rows(path, mapping, chosen)
     elif suffix == ".parquet":
         rows = _parquet_rows(path, mapping)
     else:
@@ -182,9 +191,31 @@ def _open_text(path: Path, newline: str | None) -> Any:
         raise SourceError(str(path), None, exc.strerror or "cannot open") from exc
 
 
-def _csv_rows(path: Path, delimiter: str, mapping: ColumnMapping) -> Iterator[_Row]:
+def _bounded_lines(handle: Any, path: Path, limits: IngestLimits) -> Iterator[str]:
+    """The lines of a text file, refusing one longer than ``max_line_bytes``.
+
+    Iterating a file reads a whole line first: a 2 GB file without a newline
+    would become one 2 GB string.
+    """
+    longest = limits.max_line_bytes
+    number = 0
+    while line := handle.readline(longest + 1):
+        number += 1
+        if len(line) > longest and not line.endswith(("\n", "\r")):
+            raise LimitError(
+                str(path),
+                f"line {number} is longer than {describe_bytes(longest)}, the limit per line; "
+                "stopped",
+                "--max-line-bytes",
+            )
+        yield line
+
+
+def _csv_rows(
+    path: Path, delimiter: str, mapping: ColumnMapping, limits: IngestLimits
+) -> Iterator[_Row]:
     with _open_text(path, "") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
+        reader = csv.reader(_bounded_lines(handle, path, limits), delimiter=delimiter)
         try:
             header = next(reader)
         except StopIteration:
@@ -218,10 +249,10 @@ def _csv_rows(path: Path, delimiter: str, mapping: ColumnMapping) -> Iterator[_R
             yield start, dict(zip(header, values, strict=True))
 
 
-def _jsonl_rows(path: Path, mapping: ColumnMapping) -> Iterator[_Row]:
+def _jsonl_rows(path: Path, mapping: ColumnMapping, limits: IngestLimits) -> Iterator[_Row]:
     with _open_text(path, None) as handle:
         checked = False
-        for number, line in enumerate(handle, start=1):
+        for number, line in enumerate(_bounded_lines(handle, path, limits), start=1):
             if not line.strip():
                 continue
             try:
@@ -384,9 +415,12 @@ class TabularSource:
     >>> source = TabularSource(Path("r.csv"), parse_mapping(["text=body"]))  # doctest: +SKIP
     """
 
-    def __init__(self, path: Path, mapping: ColumnMapping) -> None:
+    def __init__(
+        self, path: Path, mapping: ColumnMapping, limits: IngestLimits | None = None
+    ) -> None:
         self.path = path
         self.mapping = mapping
+        self.limits = limits if limits is not None else IngestLimits()
         self._done = False
 
     @property
@@ -409,5 +443,5 @@ class TabularSource:
 
     def records(self) -> Iterator[Record]:
         """Stream the table's records (see :func:`read_tabular`)."""
-        yield from read_tabular(self.path, self.mapping)
+        yield from read_tabular(self.path, self.mapping, self.limits)
         self._done = True

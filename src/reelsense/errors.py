@@ -37,6 +37,10 @@ class SourceError(ReelsenseError):
         place = f"{path}:{line}" if line is not None else path
         super().__init__(f"{place}: {problem}")
 
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, int | None, str]]:
+        # pickled between the reader process and the writer (ingest --parallel)
+        return (SourceError, (self.path, self.line, self.problem))
+
 
 class LimitError(SourceError):
     """An input is over one of the :class:`~reelsense.sources.limits.IngestLimits`.
@@ -48,7 +52,11 @@ class LimitError(SourceError):
 
     def __init__(self, path: str, problem: str, option: str) -> None:
         self.option = option
+        self._limit_problem = problem
         super().__init__(path, None, f"{problem} (raise {option})")
+
+    def __reduce__(self) -> tuple[type[LimitError], tuple[str, str, str]]:  # type: ignore[override]
+        return (LimitError, (self.path, self._limit_problem, self.option))
 
 
 class StoreError(ReelsenseError):

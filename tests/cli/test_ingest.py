@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from reelsense.cli.app import app
 from tests.cli.conftest import Cli
+from tests.sources.hostile import write_sparse, write_zip
 
 SEED_EMAIL_FRAGMENTS = (
     "@hotmail.com",
@@ -159,3 +161,47 @@ def test_parallel_and_serial_ingest_store_the_same(tmp_path: Path, example_corpu
     assert query(serial.db, "select * from problems order by 2, 3") != []
     problems = "select source_file, line, message from problems order by 1, 2, 3"
     assert query(serial.db, problems) == query(parallel.db, problems)
+
+
+def test_ingest_hostile_batch_names_each_limit_and_stores_the_rest(
+    cli: Cli, tmp_path: Path
+) -> None:
+    bomb = write_zip(tmp_path / "bomb.zip", {"Group1/Movie0.txt": 8 << 20})
+    loop = tmp_path / "tree" / "Movie0.txt"
+    loop.parent.mkdir()
+    loop.symlink_to(loop)
+    huge = write_sparse(tmp_path / "huge.txt", 20 << 20)
+    good = write_movie(tmp_path / "m.txt")
+    for mode in ("--serial", "--parallel"):
+        result = cli(
+            "ingest",
+            mode,
+            "--max-ratio",
+            "50",
+            "--max-file-bytes",
+            "16M",
+            bomb,
+            loop.parent,
+            huge,
+            good,
+        )
+        assert result.exit_code == 1, result.output
+        assert "bomb.zip: member Group1/Movie0.txt expands" in result.stderr
+        assert "(raise --max-ratio); skipped" in result.stderr
+        assert "Movie0.txt: symbolic link loop; skipped" in result.stderr
+        assert "huge.txt: file is 20.0 MiB, over the limit of 16.0 MiB per file" in result.stderr
+        assert query(cli.db, "select count(*) from reviews") == [(2,)]
+
+
+def test_ingest_rejects_a_malformed_limit(cli: Cli, tmp_path: Path) -> None:
+    result = cli("ingest", "--max-file-bytes", "lots", write_movie(tmp_path / "m.txt"))
+    assert result.exit_code == 1
+    assert "'lots' is not a size" in result.stderr
+    assert not cli.db.exists()
+
+
+def test_ingest_help_lists_the_limits(cli: Cli) -> None:
+    result = cli.runner.invoke(app, ["ingest", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    for option in ("--max-file-bytes", "--max-archive-bytes", "--max-ratio", "--max-files"):
+        assert option in result.output

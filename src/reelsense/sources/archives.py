@@ -197,15 +197,22 @@ class _GuardedStream:
             self._archive, None, f"corrupt archive while reading {self._member}: {exc}"
         )
 
+    def _stop(self, exc: LimitError) -> SourceError:
+        return SourceError(self._archive, None, f"{exc.problem}; stopped")
+
     def read(self, size: int = -1) -> bytes:
         try:
             return self._inner.read(size)
+        except LimitError as exc:
+            raise self._stop(exc) from exc
         except _READ_ERRORS as exc:
             raise self._fail(exc) from exc
 
     def readline(self, size: int = -1) -> bytes:
         try:
             return self._inner.readline(size)
+        except LimitError as exc:
+            raise self._stop(exc) from exc
         except _READ_ERRORS as exc:
             raise self._fail(exc) from exc
 

@@ -220,6 +220,31 @@ def test_tar_with_too_many_members_stops_at_the_limit(tmp_path: Path, good: Path
     )
 
 
+def test_archive_of_broken_members_stops_at_the_problem_limit(
+    tmp_path: Path, good: Path
+) -> None:
+    archive = write_many_tar(tmp_path / "empty.tar.gz", 300)
+    report, problems, stored = run_batch([archive, good], IngestLimits(max_problems=50))
+    assert stored == {GOOD_TT}
+    assert len(problems) == 51  # 50 "empty file" and the limit itself
+    assert report.failed == [
+        f"{archive}: more than 50 problems, the limit per input; stopped (raise --max-problems)"
+    ]
+
+
+def test_table_of_bad_rows_stops_at_the_problem_limit(tmp_path: Path) -> None:
+    from reelsense.sources import parse_mapping
+
+    table = tmp_path / "bad.csv"
+    table.write_text("body,stars\n" + "fine,ten\n" * 100)
+    store = open_store(":memory:")
+    mapping = parse_mapping(["text=body", "rating=stars", "movie=body"])
+    sources, _ = discover([table], mapping=mapping, limits=IngestLimits(max_problems=20))
+    report = ingest(sources, store)
+    assert report.problems == 21
+    assert "more than 20 problems" in report.failed[0]
+
+
 def test_zip_with_too_many_members_is_refused_before_its_directory_is_loaded(
     tmp_path: Path, good: Path
 ) -> None:

@@ -115,6 +115,14 @@ def ingest(
         str,
         typer.Option(help="Longest line of a CSV/JSONL table.", rich_help_panel=_LIMITS),
     ] = "16M",
+    max_problems: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Most problems reported for one input before it is abandoned.",
+            rich_help_panel=_LIMITS,
+        ),
+    ] = _DEFAULTS.max_problems,
 ) -> None:
     """Read review files, folders and archives into the database.
 
@@ -144,6 +152,7 @@ def ingest(
         max_files=max_files,
         max_depth=max_depth,
         max_line_bytes=parse_size(max_line_bytes),
+        max_problems=max_problems,
     )
     sources, unreadable = discover(paths, mapping=column_mapping, limits=limits)
     total = sum(source.size for source in sources)

@@ -17,7 +17,7 @@ from reelsense.errors import SourceError
 from reelsense.records import Problem, Record
 from reelsense.sources.archives import ArchiveMember, ArchiveReader
 from reelsense.sources.crawler import read_crawler
-from reelsense.sources.limits import IngestLimits
+from reelsense.sources.limits import IngestLimits, cap_problems
 
 logger = logging.getLogger(__name__)
 
@@ -159,12 +159,10 @@ class CrawlerFileSource:
             # checked before reading: a 2 GB file of one line would be one 2 GB string
             self.limits.check_file_size(name, os.fstat(handle.fileno()).st_size)
             self._counter = _CountingLines(handle, name, self.limits)
-            yield from read_crawler(
-                self._counter,
-                str(self.path),
-                group=self.group,
-                position=self.movie_position,
+            records = read_crawler(
+                self._counter, name, group=self.group, position=self.movie_position
             )
+            yield from cap_problems(records, name, self.limits)
         self._files_read = 1
 
 
@@ -216,7 +214,12 @@ class CrawlerArchiveSource:
         ------
         SourceError
             The archive cannot be opened at all.
+        LimitError
+            The archive yields more than ``limits.max_problems`` problems.
         """
+        return cap_problems(self._member_records(), str(self.path), self._reader.limits)
+
+    def _member_records(self) -> Iterator[Record]:
         for item in self._reader.members():
             if isinstance(item, Problem):
                 yield item

@@ -14,9 +14,11 @@ below each of them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from reelsense.errors import ConfigError, LimitError
+from reelsense.records import Problem, Record
 
 MIB = 1 << 20
 GIB = 1 << 30
@@ -64,6 +66,7 @@ class IngestLimits:
     max_files: int = 500_000
     max_depth: int = 32
     max_line_bytes: int = 16 * MIB
+    max_problems: int = 10_000
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:
@@ -144,6 +147,27 @@ class IngestLimits:
                 f"more than {self.max_files:,} {noun}, the limit per archive or folder",
                 "--max-files",
             )
+
+
+def cap_problems(records: Iterable[Record], path: str, limits: IngestLimits) -> Iterator[Record]:
+    """Pass ``records`` through, raising :class:`LimitError` past ``max_problems`` problems.
+
+    Example
+    -------
+    >>> list(cap_problems([Problem("a", 1, "bad")], "a", IngestLimits()))
+    [Problem(source_file='a', line=1, message='bad')]
+    """
+    count = 0
+    for record in records:
+        if isinstance(record, Problem):
+            count += 1
+            if count > limits.max_problems:
+                raise LimitError(
+                    path,
+                    f"more than {limits.max_problems:,} problems, the limit per input; stopped",
+                    "--max-problems",
+                )
+        yield record
 
 
 _UNITS = {"": 1, "K": 1 << 10, "M": MIB, "G": GIB, "T": 1 << 40}

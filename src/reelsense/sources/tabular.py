@@ -22,7 +22,7 @@ from typing import Any
 
 from reelsense.errors import ConfigError, LimitError, SourceError
 from reelsense.records import Movie, Problem, Record, Review
-from reelsense.sources.limits import IngestLimits, describe_bytes
+from reelsense.sources.limits import IngestLimits, cap_problems, describe_bytes
 from reelsense.text.normalize import normalize_text
 from reelsense.text.people import split_username
 from reelsense.text.ratings import extract_stated_rating
@@ -443,5 +443,6 @@ class TabularSource:
 
     def records(self) -> Iterator[Record]:
         """Stream the table's records (see :func:`read_tabular`)."""
-        yield from read_tabular(self.path, self.mapping, self.limits)
+        records = read_tabular(self.path, self.mapping, self.limits)
+        yield from cap_problems(records, str(self.path), self.limits)
         self._done = True

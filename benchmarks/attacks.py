@@ -3,7 +3,7 @@
 Each attack is ingested in one batch together with a well-formed crawler file,
 by the real command in a fresh process. Printed per attack: wall time, peak
 RSS (the command and its reader process, sampled every 20 ms), exit status,
-the first message naming the attack, the number of problem lines, and
+the message naming the attack (the limit's, when one was hit), the number of problem lines, and
 whether the good file of the same batch was stored. The first row (two good
 files) is the cost of starting the command; inputs over 20 MB (a sparse
 file, say) add a second, reader process of about the same size.
@@ -171,6 +171,8 @@ def run(attack: Attack, folder: Path) -> dict[str, str]:
         errors.seek(0)
         lines = errors.read().decode("utf-8", "replace").splitlines()
     mentions = [line for line in lines if str(target) in line or target.name in line]
+    # the limit's own message first; "cannot read ..." repeats it as a log line
+    mentions.sort(key=lambda line: ("(raise --" not in line, line.startswith("cannot read")))
     with sqlite3.connect(db) as conn:
         (stored,) = conn.execute("select count(*) from movies where movie_id = ?", (GOOD_TT,))
     return {

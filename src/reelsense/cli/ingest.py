@@ -84,13 +84,16 @@ def ingest(
         str,
         typer.Option(
             help="Largest crawler file or archive member read (e.g. 64M, 1G).",
+            metavar="SIZE",
             rich_help_panel=_LIMITS,
         ),
     ] = "64M",
     max_archive_bytes: Annotated[
         str,
         typer.Option(
-            help="Most uncompressed bytes read from one archive.", rich_help_panel=_LIMITS
+            help="Most uncompressed bytes read from one archive.",
+            metavar="SIZE",
+            rich_help_panel=_LIMITS,
         ),
     ] = "8G",
     max_ratio: Annotated[
@@ -113,7 +116,9 @@ def ingest(
     ] = _DEFAULTS.max_depth,
     max_line_bytes: Annotated[
         str,
-        typer.Option(help="Longest line of a CSV/JSONL table.", rich_help_panel=_LIMITS),
+        typer.Option(
+            help="Longest line of a CSV/JSONL table.", metavar="SIZE", rich_help_panel=_LIMITS
+        ),
     ] = "16M",
     max_problems: Annotated[
         int,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from tests.sources.fuzzing import SUITE, check_crawler, crawler_bytes
+from tests.fuzz_settings import SUITE
+from tests.sources.fuzzing import check_crawler, crawler_bytes
 
 
 @SUITE

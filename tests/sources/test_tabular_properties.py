@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from tests.sources.fuzzing import SUITE
+from tests.fuzz_settings import SUITE
 from tests.sources.fuzzing_tabular import check_tabular, csv_bytes, jsonl_bytes, parquet_bytes
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from reelsense.records import Movie, Problem, Record, Review
 from reelsense.sources.crawler import read_crawler
 from reelsense.sources.crawler_source import (
+    CrawlerArchiveSource,
     CrawlerFileSource,
     group_and_position,
     looks_like_crawler,
@@ -405,3 +407,21 @@ def test_movie_field_after_a_review_is_reported_not_silently_dropped() -> None:
     assert [(p.line, p.message) for p in problems(records)] == [
         (13, "<year> out of place, ignored")
     ]
+
+
+def test_sniffed_archive_member_with_crlf_cut_at_512_bytes_keeps_line_numbers(
+    tmp_path: Path,
+) -> None:
+    # A member that is not .txt/.xml is sniffed: its first 512 bytes are one chunk.
+    body = HEADER + review("Padding " * 40) + review("Second.") + "</movie>\n"
+    data = body.replace("\n", "\r\n").encode()
+    shift = 511 - data.rindex(b"\r\n", 0, 512)  # move a "\r" to byte 511, its "\n" to 512
+    data = data.replace(b"<movie>", b"<movie>" + b" " * shift, 1)
+    assert data[511:513] == b"\r\n"
+    archive = tmp_path / "corpus.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("Group1/Movie0.dat", data)
+    from_archive = [r for r in CrawlerArchiveSource(archive).records() if isinstance(r, Review)]
+    direct = reviews(read(data))
+    assert [(r.source_line, r.source_end_line) for r in from_archive] == [(6, 12), (13, 19)]
+    assert [r.source_line for r in direct] == [6, 13]

@@ -153,7 +153,10 @@ def read_crawler(
     -------
     Iterator[Record]
         The :class:`Movie` first, then each complete :class:`Review`;
-        :class:`Problem` records name the line that was wrong.
+        :class:`Problem` records name the line that was wrong. Movie
+        headers, reviews and problems carry their line spans, and every
+        line of the file is accounted for by one of them (see the module
+        docstring).
 
     Example
     -------

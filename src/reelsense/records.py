@@ -37,6 +37,10 @@ class Movie:
     ``group`` and ``position`` keep the crawler's folder grouping
     (``Group3/Movie1.txt`` → group ``"Group3"``, position 1; position 0 is
     the original film).
+
+    ``source_line``/``source_end_line`` are the first and last line of the
+    movie's header in a line-based source (the crawler's ``<movie>`` up to
+    its first ``<review>``), when known.
     """
 
     movie_id: str
@@ -47,6 +51,8 @@ class Movie:
     group: str | None = None
     position: int | None = None
     source_file: str | None = None
+    source_line: int | None = None
+    source_end_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,8 @@ class Review:
     none. ``email`` is personal data split off the username: it is stored
     apart and never shown unless asked for. ``external_id`` is a stable id
     from the source (aclImdb's ``train/pos/123_9``) when it has one.
+    ``source_line``/``source_end_line`` are the first and last line the
+    review was read from, when the source has lines.
     """
 
     movie_id: str
@@ -74,6 +82,7 @@ class Review:
     external_id: str | None = None
     split: str | None = None
     label: str | None = None
+    source_end_line: int | None = None
 
     @property
     def key(self) -> str:
@@ -101,12 +110,15 @@ class Review:
 class Problem:
     """Something wrong in an input that did not stop it being read.
 
-    ``str(problem)`` is ``file:line: message``.
+    ``str(problem)`` is ``file:line: message``. ``line`` is where the
+    problem starts; ``end_line``, when set, is the last line it covers (a
+    review cut off by the end of the file, a run of unexpected content).
     """
 
     source_file: str
     line: int | None
     message: str
+    end_line: int | None = None
 
     def __str__(self) -> str:
         place = self.source_file if self.line is None else f"{self.source_file}:{self.line}"

@@ -173,3 +173,66 @@ def test_real_archive_first_records() -> None:
     assert all(r.external_id and r.external_id.startswith("aclImdb/test/") for r in got)
     assert all("<br" not in r.text for r in got)
     assert not [r for r in records if isinstance(r, Problem)]
+
+
+# --- regressions found by the property tests (test_aclimdb_properties.py) -----
+
+
+def test_file_with_a_foreign_name_is_a_problem_not_silently_skipped(dataset: Path) -> None:
+    if dataset.is_dir():
+        (dataset / "test" / "pos" / "notes.txt").write_text("Not a review.")
+        (dataset / "test" / "pos" / ".hidden").write_text("ignored")
+    else:
+        members = [*layout(), ("aclImdb/test/pos/notes.txt", b"Not a review.")]
+        with tarfile.open(dataset, "w:gz") as archive:
+            for name, data in members:
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+    records = list(read_aclimdb(dataset, splits=["test"]))
+    (problem,) = [r for r in records if isinstance(r, Problem)]
+    assert problem.source_file.endswith("test/pos/notes.txt")
+    assert problem.message == "not an aclImdb review file name (ID_RATING.txt); skipped"
+    assert len(reviews(records)) == 4
+
+
+def test_review_name_with_thousands_of_digits_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = build_archive(tmp_path / "a.tar.gz")
+    members = [*layout(), ("aclImdb/test/pos/1_" + "9" * 5000 + ".txt", b"Long.")]
+    with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as archive:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    records = list(read_aclimdb(path, splits=["test"]))
+    assert [p.message for p in records if isinstance(p, Problem)] == [
+        "not an aclImdb review file name (ID_RATING.txt); skipped"
+    ]
+
+
+def test_url_lines_split_only_at_line_ends_and_lose_nul_bytes(tmp_path: Path) -> None:
+    root = build_tree(tmp_path)
+    # U+2028 inside line 0 must not push review 1 onto another movie's line.
+    lines = [URL.format("tt9900304") + "\u2028x", "\x00" + URL.format("tt9900309")]
+    (root / "test" / "urls_pos.txt").write_bytes("\n".join(lines).encode())
+    records = list(read_aclimdb(root, splits=["test"]))
+    got = {r.position: r.movie_id for r in reviews(records) if r.label == "pos"}
+    assert got == {0: "tt9900304", 1: "tt9900309"}
+    urls = [m.url for m in records if isinstance(m, Movie)]
+    assert URL.format("tt9900309") in urls
+    assert all("\x00" not in (url or "") for url in urls)
+
+
+def test_review_name_that_is_not_a_readable_file_is_a_problem(tmp_path: Path) -> None:
+    root = build_tree(tmp_path)
+    (root / "test" / "pos" / "1_7.txt").unlink()
+    (root / "test" / "pos" / "1_7.txt").mkdir()
+    target = root / "test" / "pos" / "0_10.txt"
+    target.unlink()
+    target.symlink_to(root / "missing.txt")
+    records = list(read_aclimdb(root, splits=["test"]))
+    problems = [(Path(p.source_file).name, p.message) for p in records if isinstance(p, Problem)]
+    assert sorted(problems) == [
+        ("0_10.txt", "not a readable file; skipped"),
+        ("1_7.txt", "not a readable file; skipped"),
+    ]

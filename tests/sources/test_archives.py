@@ -176,3 +176,40 @@ def test_fast_tar_scan_reports_truncation(tmp_path: Path) -> None:
     items = list(scan_tar(path, lambda member: True))
     assert isinstance(items[-1], Problem)
     assert len(items) > 1
+
+
+# --- regressions found by benchmarks/fuzz.py (aclImdb target, damaged archives) ----
+
+
+def _two_member_tar() -> bytearray:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as archive:
+        for name in ("a.txt", "b.txt"):
+            info = tarfile.TarInfo(name)
+            info.size = 3
+            archive.addfile(info, io.BytesIO(b"abc"))
+    return bytearray(out.getvalue())
+
+
+def test_scan_tar_non_octal_checksum_is_a_problem_not_a_value_error(tmp_path: Path) -> None:
+    data = _two_member_tar()
+    data[1024 + 150] = ord("9")  # the second header's checksum field
+    path = tmp_path / "a.tar"
+    path.write_bytes(bytes(data))
+    items = list(scan_tar(path, lambda name: True))
+    assert items[0] == ("a.txt", b"abc")
+    assert items[1:] == [
+        Problem(str(path), None, "corrupt archive: bad tar header checksum; stopped")
+    ]
+
+
+def test_scan_tar_non_octal_size_is_a_problem_not_a_value_error(tmp_path: Path) -> None:
+    data = _two_member_tar()
+    header = 1024
+    data[header + 126] = ord("9")  # the size field, then a checksum that matches
+    data[header + 148 : header + 156] = b" " * 8
+    data[header + 148 : header + 156] = b"%06o\0 " % sum(data[header : header + 512])
+    path = tmp_path / "a.tar"
+    path.write_bytes(bytes(data))
+    items = list(scan_tar(path, lambda name: True))
+    assert items[1:] == [Problem(str(path), None, "corrupt archive: bad member size; stopped")]

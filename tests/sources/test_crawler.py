@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from reelsense.records import Movie, Problem, Record, Review
 from reelsense.sources.crawler import read_crawler
 from reelsense.sources.crawler_source import (
+    CrawlerArchiveSource,
     CrawlerFileSource,
     group_and_position,
     looks_like_crawler,
@@ -329,3 +331,97 @@ def test_file_cut_off_in_the_header_keeps_the_movie_when_it_has_an_id() -> None:
         (4, "file ends before </movie> (truncated write)"),
     ]
     assert not movies(read("<movie>\n\t<title>The Cop"))
+
+
+# --- regressions found by the property tests (test_crawler_properties.py) -----
+
+
+def test_superscript_digit_year_is_a_problem_not_a_crash() -> None:
+    records = read(HEADER.replace("1972", "²") + "</movie>\n")
+    (movie,) = movies(records)
+    assert movie.year is None
+    assert [(p.line, p.message) for p in problems(records)] == [(4, "year '²' is not a year")]
+
+
+def test_link_is_decoded_and_loses_nul_bytes() -> None:
+    header = HEADER.replace(
+        "?ref_=fn_al_tt_1", "?ref_=fn&amp;x=1\x00"
+    )  # the writer escapes '&'; a NUL would be refused by PostgreSQL
+    (movie,) = movies(read(header + "</movie>\n"))
+    assert movie.url == "http://www.imdb.com/title/tt9900123/?ref_=fn&x=1"
+
+
+def test_crlf_cut_between_chunks_is_one_line_break() -> None:
+    data = (HEADER + review("Text.") + "</movie>\n").replace("\n", "\r\n").encode()
+    cut = data.index(b"\r\n", data.index(b"<review>")) + 1  # between "\r" and "\n"
+    records = list(read_crawler([data[:cut], data[cut:]], "Movie0.txt"))
+    assert records == read(data)
+    (got,) = reviews(records)
+    assert (got.source_line, got.source_end_line) == (6, 12)
+
+
+def test_movie_and_reviews_carry_their_line_spans() -> None:
+    records = read(HEADER + review("One.") + review("Two.") + "</movie>\n")
+    (movie,) = movies(records)
+    assert (movie.source_line, movie.source_end_line) == (1, 6)
+    assert [(r.source_line, r.source_end_line) for r in reviews(records)] == [(6, 12), (13, 19)]
+
+
+def test_every_run_of_stray_text_between_reviews_is_reported_with_its_lines() -> None:
+    content = HEADER + review("One.") + "junk\nmore junk\n" + review("Two.") + "</review>\n"
+    records = read(content + "</movie>\ntrailing\n")
+    assert [(p.line, p.end_line, p.message) for p in problems(records)] == [
+        (13, 14, "unexpected content 'junk' ignored (lines 13-14)"),
+        (22, 22, "unexpected content </review> ignored"),
+        (24, 24, "unexpected content 'trailing' ignored"),
+    ]
+
+
+def test_review_after_end_of_movie_is_reported_over_all_its_lines() -> None:
+    records = read(HEADER + "</movie>\n" + review("Lost\nacross\nlines."))
+    assert reviews(records) == []
+    spans = [(p.line, p.end_line, p.message) for p in problems(records)]
+    assert (7, None, "<review> outside <movie>") in spans
+    assert (12, 14, "<fullReview> out of place, ignored") in spans
+
+
+def test_non_crawler_file_problem_spans_the_whole_file() -> None:
+    (problem,) = read("\nid,text\n1,hello\n2,bye\n")
+    assert isinstance(problem, Problem)
+    assert (problem.line, problem.end_line) == (2, 4)
+
+
+def test_cut_off_header_without_title_or_link_is_reported_over_its_lines() -> None:
+    records = read("<movie>\n\t<year>1999</year>\n\t<generalScore>0.5</generalScore>\n")
+    assert movies(records) == []
+    assert [(p.line, p.end_line, p.message) for p in problems(records)] == [
+        (1, 3, "movie header has neither title nor link; skipped"),
+        (3, None, "file ends before </movie> (truncated write)"),
+    ]
+
+
+def test_movie_field_after_a_review_is_reported_not_silently_dropped() -> None:
+    records = read(HEADER + review("One.") + "\t<year>1999</year>\n</movie>\n")
+    (movie,) = movies(records)
+    assert movie.year == 1972
+    assert [(p.line, p.message) for p in problems(records)] == [
+        (13, "<year> out of place, ignored")
+    ]
+
+
+def test_sniffed_archive_member_with_crlf_cut_at_512_bytes_keeps_line_numbers(
+    tmp_path: Path,
+) -> None:
+    # A member that is not .txt/.xml is sniffed: its first 512 bytes are one chunk.
+    body = HEADER + review("Padding " * 40) + review("Second.") + "</movie>\n"
+    data = body.replace("\n", "\r\n").encode()
+    shift = 511 - data.rindex(b"\r\n", 0, 512)  # move a "\r" to byte 511, its "\n" to 512
+    data = data.replace(b"<movie>", b"<movie>" + b" " * shift, 1)
+    assert data[511:513] == b"\r\n"
+    archive = tmp_path / "corpus.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("Group1/Movie0.dat", data)
+    from_archive = [r for r in CrawlerArchiveSource(archive).records() if isinstance(r, Review)]
+    direct = reviews(read(data))
+    assert [(r.source_line, r.source_end_line) for r in from_archive] == [(6, 12), (13, 19)]
+    assert [r.source_line for r in direct] == [6, 13]

@@ -220,9 +220,7 @@ def test_tar_with_too_many_members_stops_at_the_limit(tmp_path: Path, good: Path
     )
 
 
-def test_archive_of_broken_members_stops_at_the_problem_limit(
-    tmp_path: Path, good: Path
-) -> None:
+def test_archive_of_broken_members_stops_at_the_problem_limit(tmp_path: Path, good: Path) -> None:
     archive = write_many_tar(tmp_path / "empty.tar.gz", 300)
     report, problems, stored = run_batch([archive, good], IngestLimits(max_problems=50))
     assert stored == {GOOD_TT}

@@ -155,3 +155,80 @@ def test_parquet_missing_column_is_a_source_error(tmp_path: Path) -> None:
     pq.write_table(pa.table({"body": ["One."]}), path)
     with pytest.raises(SourceError, match="'stars'"):
         list(read_tabular(path, parse_mapping(["text=body", "rating=stars"])))
+
+
+# --- regressions found by the property tests (test_tabular_properties.py) -----
+
+
+def test_jsonl_too_deep_or_too_long_numbers_are_problems(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.jsonl"
+    lines = ["[" * 5000 + "]" * 5000, '{"body": ' + "1" * 5000 + "}", '{"body": "Fine."}']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = list(read_tabular(path, parse_mapping(["text=body"])))
+    assert [r.text for r in reviews(records)] == ["Fine."]
+    assert [(p.line, p.message.split(":")[0]) for p in problems(records)] == [
+        (1, "not valid JSON"),
+        (2, "not valid JSON"),
+    ]
+
+
+def test_infinite_or_absurd_year_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text("body,film,year\nA.,tt1,inf\nB.,tt2,1e9\nC.,tt3,1999.0\n", encoding="utf-8")
+    mapping = parse_mapping(["text=body", "movie=film", "year=year"])
+    records = list(read_tabular(path, mapping))
+    assert [m.year for m in records if isinstance(m, Movie)] == [None, None, 1999]
+    assert [p.message for p in problems(records)] == [
+        "year 'inf' is not a year",
+        "year '1e9' is not a year",
+    ]
+
+
+def test_nul_bytes_do_not_reach_ids_or_names(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text("body,film,id,user\nA.,tt\x001,r\x001,An\x00n\n", encoding="utf-8")
+    mapping = parse_mapping(["text=body", "movie=film", "review_id=id", "user=user"])
+    (got,) = reviews(list(read_tabular(path, mapping)))
+    assert (got.movie_id, got.external_id, got.display_name) == ("tt1", "r1", "Ann")
+
+
+def test_damaged_parquet_names_the_rows_it_could_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.parquet"
+    pq.write_table(pa.table({"body": ["One.", "Two.", "Three."]}), path)
+    data = bytearray(path.read_bytes())
+    # Corrupt the column chunk's data (after the 4-byte magic): pyarrow then
+    # either fails or ends the batches early; either way the rows are named.
+    data[4:40] = bytes(36)
+    path.write_bytes(bytes(data))
+    records = list(read_tabular(path, parse_mapping(["text=body"])))
+    texts = [r.text for r in reviews(records)]
+    (problem,) = problems(records)
+    assert problem.line == len(texts) + 1 and problem.message.endswith("; stopped")
+
+
+def _silently_short_parquet(path: Path) -> bool:
+    """Write a Parquet file that pyarrow reads short without raising, if one byte can do it."""
+    pq.write_table(pa.table({"body": ["One.", "Two.", "Three."]}), path)
+    base = path.read_bytes()
+    for at in range(4, len(base)):
+        damaged = bytearray(base)
+        damaged[at] = 0 if base[at] else 1
+        path.write_bytes(bytes(damaged))
+        try:
+            read = sum(batch.num_rows for batch in pq.ParquetFile(path).iter_batches())
+        except (OSError, ValueError, pa.ArrowException):
+            continue
+        if read < 3:
+            return True
+    return False
+
+
+def test_parquet_that_ends_early_without_an_error_names_the_missing_rows(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.parquet"
+    if not _silently_short_parquet(path):
+        pytest.skip("this pyarrow raises on every one-byte damage of the file")
+    records = list(read_tabular(path, parse_mapping(["text=body"])))
+    read = len(reviews(records))
+    (problem,) = problems(records)
+    assert problem.line == read + 1
+    assert problem.message == f"rows {read + 1}-3 unreadable (damaged file); stopped"

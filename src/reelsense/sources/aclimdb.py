@@ -35,9 +35,12 @@ SPLITS = ("train", "test", "unsup")
 """The dataset's splits: ``unsup`` is ``train/unsup`` (unlabelled)."""
 
 _TT_RE = re.compile(r"tt\d+")
-_REVIEW_RE = re.compile(r"(?:^|/)(train|test)/(pos|neg|unsup)/(\d+)_(\d+)\.txt$")
+# Bounded digit runs: ``int`` refuses strings of over 4300 digits.
+_REVIEW_RE = re.compile(r"(?:^|/)(train|test)/(pos|neg|unsup)/(\d{1,9})_(\d{1,9})\.txt$")
+_IN_FOLDER_RE = re.compile(r"(?:^|/)(train|test)/(pos|neg|unsup)/[^/.][^/]*$")
+_NOT_A_REVIEW = "not an aclImdb review file name (ID_RATING.txt); skipped"
 _URLS_RE = re.compile(r"(?:^|/)(train|test)/urls_(pos|neg|unsup)\.txt$")
-_FILE_RE = re.compile(r"(\d+)_(\d+)\.txt$")
+_FILE_RE = re.compile(r"(\d{1,9})_(\d{1,9})\.txt$")
 
 # (split name, folder, label folder)
 _PARTS = (
@@ -116,7 +119,11 @@ class _Builder:
 
 
 def _url_lines(data: bytes) -> list[str]:
-    return data.decode("utf-8", errors="replace").splitlines()
+    # Line i is review i's movie: split on line ends only (``str.splitlines``
+    # also splits at U+2028, U+0085 and others, shifting every later review),
+    # and drop NULs, which PostgreSQL refuses.
+    text = data.decode("utf-8", errors="replace").replace("\x00", "")
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def read_aclimdb(path: Path, splits: Iterable[str] = SPLITS) -> Iterator[Record]:
@@ -232,6 +239,13 @@ class AclImdbSource:
                 return split, folder, label, int(found.group(3)), int(found.group(4))
         return None
 
+    def _in_chosen_folder(self, name: str) -> bool:
+        """Whether a member is a file (not hidden) in a chosen review folder."""
+        found = _IN_FOLDER_RE.search(name)
+        return found is not None and any(
+            (folder, label) == found.groups() for _, folder, label in self._parts
+        )
+
     def _folder_records(self) -> Iterator[Record]:
         root = find_aclimdb_root(self.path)
         if root is None:
@@ -257,14 +271,21 @@ class AclImdbSource:
                     found = _FILE_RE.fullmatch(entry.name)
                     if found and entry.is_file():
                         files.append((int(found.group(1)), int(found.group(2)), entry.name))
+                    elif not entry.name.startswith("."):
+                        reason = "not a readable file; skipped" if found else _NOT_A_REVIEW
+                        yield Problem(str(directory / entry.name), None, reason)
             files.sort()
             for review_id, rating, name in files:
                 file_path = directory / name
-                problem = self._oversize(file_path, file_path.stat().st_size)
-                if problem is not None:
-                    yield problem
+                try:
+                    problem = self._oversize(file_path, file_path.stat().st_size)
+                    if problem is not None:
+                        yield problem
+                        continue
+                    data = file_path.read_bytes()
+                except OSError as exc:
+                    yield Problem(str(file_path), None, exc.strerror or "cannot read")
                     continue
-                data = file_path.read_bytes()
                 self._progress[0] += len(data)
                 yield from builder.build(
                     split=split,
@@ -303,12 +324,7 @@ class AclImdbSource:
         if not urls:
             raise SourceError(name, None, "no aclImdb urls_*.txt members found")
         builder = _Builder()
-        for item in scan_tar(
-            self.path,
-            lambda member: self._wanted_review(member) is not None,
-            self._progress,
-            self.limits,
-        ):
+        for item in scan_tar(self.path, self._in_chosen_folder, self._progress, self.limits):
             if isinstance(item, Problem):
                 yield item
                 continue
@@ -325,6 +341,8 @@ class AclImdbSource:
     ) -> Iterator[Record]:
         wanted = self._wanted_review(member)
         if wanted is None:
+            if self._in_chosen_folder(member):
+                yield Problem(f"{archive}/{member}", None, _NOT_A_REVIEW)
             return
         split, folder, label, review_id, rating = wanted
         yield from builder.build(
@@ -359,7 +377,7 @@ class AclImdbSource:
             if isinstance(item, Problem):
                 yield item
                 continue
-            if self._wanted_review(item.name) is None:
+            if not self._in_chosen_folder(item.name):
                 continue
             try:
                 data = item.stream.read()

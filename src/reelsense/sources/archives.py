@@ -494,8 +494,12 @@ class _TarBlocks:
 
 
 def _octal(field: bytes) -> int:
+    """A tar header number, or -1 when the field is not octal (a damaged header)."""
     text = field.rstrip(b"\0 ").strip()
-    return int(text, 8) if text else 0
+    try:
+        return int(text, 8) if text else 0
+    except ValueError:
+        return -1
 
 
 def _pax_path(data: bytes) -> str | None:
@@ -604,6 +608,9 @@ def _scan_blocks(
         count += 1
         limits.check_files(name, count, "members")
         size = _octal(header[124:136])
+        if size < 0:
+            yield Problem(name, None, "corrupt archive: bad member size; stopped")
+            return
         kind = header[156:157]
         padded = (size + _BLOCK - 1) // _BLOCK * _BLOCK
         if kind in (b"L", b"x"):

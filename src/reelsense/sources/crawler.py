@@ -12,6 +12,14 @@ text, and hands that text to :func:`reelsense.text.normalize.normalize_text`.
 
 Every review that can be read is yielded; everything wrong is yielded as a
 :class:`~reelsense.records.Problem` naming the line.
+
+Every line is accounted for: each line that holds more than whitespace and
+the structure tags ``<movie>``, ``</movie>``, ``<review>``, ``</review>``
+lies within the line span (``source_line`` to ``source_end_line``) of a
+yielded :class:`~reelsense.records.Movie` header or
+:class:`~reelsense.records.Review`, or within the span (``line`` to
+``end_line``, or just ``line``) of a yielded
+:class:`~reelsense.records.Problem`. Nothing is dropped without a trace.
 """
 
 from __future__ import annotations
@@ -75,8 +83,13 @@ class _State:
     review_index: int = 0
     open_field: str | None = None
     open_line: int = 0
+    open_misplaced: bool = False
     buffer: list[str] = field(default_factory=list)
-    unknown_reported: bool = False
+    # The current run of content outside any field: one problem per run.
+    junk_line: int | None = None
+    junk_end: int = 0
+    junk_what: str = ""
+    inside_reported: bool = False
 
 
 def _clean(raw: _Field | None) -> str | None:
@@ -90,20 +103,25 @@ def _clean(raw: _Field | None) -> str | None:
 
 
 def _iter_lines(stream: BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
-    """Yield complete lines from a file or from arbitrary byte chunks."""
+    """Yield complete lines from a file or from arbitrary byte chunks.
+
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``, wherever the chunks
+    happen to be cut: the same bytes give the same lines.
+    """
     pending = b""
     for chunk in stream:
         if pending:
             chunk = pending + chunk
             pending = b""
         if chunk.endswith(b"\n"):
-            if chunk.count(b"\n") == 1:
+            if chunk.count(b"\n") == 1 and b"\r" not in chunk[:-2]:
                 yield chunk
             else:
                 yield from chunk.splitlines(keepends=True)
             continue
         pieces = chunk.splitlines(keepends=True)
-        if pieces and not pieces[-1].endswith((b"\n", b"\r")):
+        # The last piece is incomplete, or a ``\r`` whose ``\n`` may start the next chunk.
+        if pieces:
             pending = pieces.pop()
         yield from pieces
     if pending:
@@ -135,7 +153,10 @@ def read_crawler(
     -------
     Iterator[Record]
         The :class:`Movie` first, then each complete :class:`Review`;
-        :class:`Problem` records name the line that was wrong.
+        :class:`Problem` records name the line that was wrong. Movie
+        headers, reviews and problems carry their line spans, and every
+        line of the file is accounted for by one of them (see the module
+        docstring).
 
     Example
     -------
@@ -145,7 +166,8 @@ def read_crawler(
     state = _State(source_name, group, position)
     lineno = 0
     cp1252_reported = False
-    for lineno, raw in enumerate(_iter_lines(stream), start=1):
+    numbered = enumerate(_iter_lines(stream), start=1)
+    for lineno, raw in numbered:
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -164,17 +186,20 @@ def read_crawler(
                 continue
             if _TAG_RE.match(stripped) is None or not stripped.lower().startswith("<movie"):
                 snippet = stripped.strip()[:40]
+                last = lineno
+                for last, _ in numbered:  # noqa: B007 - counts the lines left unread
+                    pass
                 yield Problem(
                     source_name,
                     lineno,
                     f"not a crawler file: expected <movie>, found {snippet!r}",
+                    end_line=last,
                 )
                 return
             state.started = True
+            state.movie_line = 1  # a prolog belongs to the first movie's header
             line = stripped
         yield from _scan_line(state, line, lineno)
-        if state.context == "invalid":
-            return
     yield from _finish(state, lineno)
 
 
@@ -186,40 +211,69 @@ def _scan_line(state: _State, line: str, lineno: int) -> Iterator[Record]:
         if state.open_field is not None:
             state.buffer.append(segment)
         elif segment.strip():
-            yield from _unknown(state, segment, lineno)
+            _unknown(state, segment, lineno)
         if match is None:
             return
+        yield from _flush_unknown(state)
         pos = match.end()
         closing = match.group(1) == "/"
         name = _KNOWN[match.group(2).lower()]
         if state.open_field is not None:
             if closing and name == state.open_field:
-                _close_field(state)
+                yield from _close_field(state, lineno)
                 continue
             yield Problem(
                 state.source,
                 state.open_line,
                 f"<{state.open_field}> is not closed before <{'/' if closing else ''}{name}>",
+                end_line=lineno,
             )
-            _close_field(state)
+            yield from _close_field(state, lineno)
         yield from _tag(state, name, closing, lineno)
 
 
-def _unknown(state: _State, segment: str, lineno: int) -> Iterator[Problem]:
-    if state.unknown_reported:
+def _unknown(state: _State, segment: str, lineno: int) -> None:
+    """Note content outside any field.
+
+    Inside a review or a movie header (lines a record accounts for) only the
+    first such content in the file is reported, so that an unknown element
+    repeated in every review (``<helpful>``) is one problem. Elsewhere each
+    run of it up to the next tag is one problem covering its lines.
+    """
+    inside = state.context == "review" or (state.context == "movie" and state.movie is None)
+    if inside and state.inside_reported:
         return
-    state.unknown_reported = True
-    found = _OTHER_TAG_RE.search(segment)
-    what = f"<{found.group(1)}>" if found else repr(segment.strip()[:30])
-    yield Problem(state.source, lineno, f"unexpected content {what} ignored (first at this line)")
+    if state.junk_line is None:
+        found = _OTHER_TAG_RE.search(segment)
+        slash = "/" if found and found.group(0).startswith("</") else ""
+        state.junk_what = f"<{slash}{found.group(1)}>" if found else repr(segment.strip()[:30])
+        state.junk_line = lineno
+        state.inside_reported = state.inside_reported or inside
+    state.junk_end = lineno
 
 
-def _close_field(state: _State) -> None:
+def _flush_unknown(state: _State) -> Iterator[Problem]:
+    if state.junk_line is None:
+        return
+    first, last = state.junk_line, state.junk_end
+    where = f" (lines {first}-{last})" if last > first else ""
+    state.junk_line = None
+    yield Problem(
+        state.source, first, f"unexpected content {state.junk_what} ignored{where}", end_line=last
+    )
+
+
+def _close_field(state: _State, lineno: int) -> Iterator[Problem]:
     name = state.open_field
     assert name is not None
-    target = state.review_fields if state.context == "review" else state.movie_fields
-    target[name] = _Field("".join(state.buffer), state.open_line)
+    if state.open_misplaced:
+        # Reported when closed, so that the problem covers all of its lines.
+        yield Problem(state.source, state.open_line, f"<{name}> out of place, ignored", lineno)
+    else:
+        target = state.review_fields if state.context == "review" else state.movie_fields
+        target[name] = _Field("".join(state.buffer), state.open_line)
     state.open_field = None
+    state.open_misplaced = False
     state.buffer = []
 
 
@@ -229,13 +283,13 @@ def _tag(state: _State, name: str, closing: bool, lineno: int) -> Iterator[Recor
             if state.context == "review":
                 yield from _end_review(state, lineno, closed=False)
             if state.context in ("movie", "review"):
-                yield from _emit_movie(state)
+                yield from _emit_movie(state, lineno)
             state.context = "end"
         else:
             if state.context == "review":
                 yield from _end_review(state, lineno, closed=False)
             if state.context in ("movie", "review"):
-                yield from _emit_movie(state)
+                yield from _emit_movie(state, lineno)
             state.context = "movie"
             state.movie_fields = {}
             state.movie = None
@@ -247,24 +301,28 @@ def _tag(state: _State, name: str, closing: bool, lineno: int) -> Iterator[Recor
             if state.context == "review":
                 yield from _end_review(state, lineno, closed=True)
             else:
-                yield from _unknown(state, "</review>", lineno)
+                _unknown(state, "</review>", lineno)
             return
         if state.context == "review":
             yield from _end_review(state, lineno, closed=False)
         if state.context not in ("movie", "review"):
             yield Problem(state.source, lineno, "<review> outside <movie>")
             return
-        yield from _emit_movie(state)
+        yield from _emit_movie(state, lineno)
         state.context = "review"
         state.review_fields = {}
         state.review_line = lineno
         return
     if closing:
-        yield from _unknown(state, f"</{name}>", lineno)
+        _unknown(state, f"</{name}>", lineno)
         return
     expected = _REVIEW_FIELDS if state.context == "review" else _MOVIE_FIELDS
-    if state.context not in ("movie", "review") or name not in expected:
-        yield Problem(state.source, lineno, f"<{name}> out of place, ignored")
+    # A movie field after the movie was emitted (after a review) would be lost.
+    state.open_misplaced = (
+        state.context not in ("movie", "review")
+        or name not in expected
+        or (state.context == "movie" and state.movie is not None)
+    )
     state.open_field = name
     state.open_line = lineno
     state.buffer = []
@@ -274,25 +332,39 @@ def _finish(state: _State, lineno: int) -> Iterator[Record]:
     if not state.started:
         yield Problem(state.source, None, "empty file")
         return
+    yield from _flush_unknown(state)
     if state.open_field is not None and state.context != "review":
-        yield Problem(state.source, state.open_line, f"file ends inside <{state.open_field}>")
+        yield Problem(
+            state.source,
+            state.open_line,
+            f"file ends inside <{state.open_field}>",
+            end_line=lineno,
+        )
         state.open_field = None
     if state.context == "review":
         yield Problem(
             state.source,
             state.review_line,
             f"file ends inside review {state.review_index + 1} (truncated write)",
+            end_line=lineno,
         )
-        yield from _emit_movie(state)
+        yield from _emit_movie(state, lineno)
     elif state.context == "movie":
         if state.movie is not None or any(
             _clean(state.movie_fields.get(name)) for name in ("link", "title")
         ):
-            yield from _emit_movie(state)
+            yield from _emit_movie(state, lineno)
+        else:
+            yield Problem(
+                state.source,
+                state.movie_line,
+                "movie header has neither title nor link; skipped",
+                end_line=lineno,
+            )
         yield Problem(state.source, lineno, "file ends before </movie> (truncated write)")
 
 
-def _emit_movie(state: _State) -> Iterator[Record]:
+def _emit_movie(state: _State, lineno: int) -> Iterator[Record]:
     if state.movie is not None:
         return
     fields = state.movie_fields
@@ -307,7 +379,8 @@ def _emit_movie(state: _State) -> Iterator[Record]:
     year: int | None = None
     year_raw = _clean(fields.get("year"))
     if year_raw is not None:
-        if year_raw.isdigit() and 1870 <= int(year_raw) <= 2100:
+        # ``str.isdigit`` is also true of ``²``, which ``int`` refuses.
+        if year_raw.isascii() and year_raw.isdigit() and 1870 <= int(year_raw) <= 2100:
             year = int(year_raw)
         else:
             yield Problem(source, fields["year"].line, f"year {year_raw!r} is not a year")
@@ -317,7 +390,10 @@ def _emit_movie(state: _State) -> Iterator[Record]:
         imdb_rating, message = _scaled_score(score_raw, "generalScore")
         if message:
             yield Problem(source, fields["generalScore"].line, message)
-    link = _clean(fields.get("link"))
+    link_raw = _clean(fields.get("link"))
+    # Decoded like any field: the writer escapes ``&`` in a URL, and a raw NUL
+    # would be refused by PostgreSQL.
+    link = normalize_text(link_raw) or None if link_raw else None
     tt = _TT_RE.search(link) if link else None
     if tt is not None:
         movie_id = tt.group(0)
@@ -335,6 +411,8 @@ def _emit_movie(state: _State) -> Iterator[Record]:
         group=state.group,
         position=state.position,
         source_file=source,
+        source_line=state.movie_line,
+        source_end_line=lineno,
     )
     yield state.movie
 
@@ -371,14 +449,15 @@ def _end_review(state: _State, lineno: int, *, closed: bool) -> Iterator[Record]
             state.source,
             state.review_line,
             f"review {index + 1} has no </review> (ends at line {lineno})",
+            end_line=lineno,
         )
     movie = state.movie
     if movie is None:  # pragma: no cover - _emit_movie always ran at <review>
         return
-    yield from _build_review(state, movie, index)
+    yield from _build_review(state, movie, index, lineno)
 
 
-def _build_review(state: _State, movie: Movie, index: int) -> Iterator[Record]:
+def _build_review(state: _State, movie: Movie, index: int, lineno: int) -> Iterator[Record]:
     fields = state.review_fields
     source = state.source
     label = f"review {index + 1}"
@@ -423,4 +502,5 @@ def _build_review(state: _State, movie: Movie, index: int) -> Iterator[Record]:
         stated=stated,
         source_file=source,
         source_line=state.review_line,
+        source_end_line=lineno,
     )

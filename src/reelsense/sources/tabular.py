@@ -34,6 +34,7 @@ TABULAR_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%d.%m.%Y", "%m/%d/%Y")
 _PARQUET_BATCH = 4096
+_MIN_YEAR, _MAX_YEAR = 1870, 2100
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +261,11 @@ def _jsonl_rows(path: Path, mapping: ColumnMapping, limits: IngestLimits) -> Ite
             except json.JSONDecodeError as exc:
                 yield number, Problem(str(path), number, f"not valid JSON: {exc.msg}")
                 continue
+            except (ValueError, RecursionError) as exc:
+                # A number too long to convert, or nesting too deep for the parser.
+                reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                yield number, Problem(str(path), number, f"not valid JSON: {reason}")
+                continue
             if not isinstance(value, dict):
                 yield number, Problem(str(path), number, "not a JSON object")
                 continue
@@ -273,19 +279,46 @@ def _jsonl_rows(path: Path, mapping: ColumnMapping, limits: IngestLimits) -> Ite
 
 
 def _parquet_rows(path: Path, mapping: ColumnMapping) -> Iterator[_Row]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    # pyarrow raises its own family (ArrowException) besides OSError/ValueError.
+    arrow_errors = (OSError, ValueError, pa.ArrowException)
     try:
         parquet = pq.ParquetFile(path)
-    except (OSError, ValueError) as exc:
+        names = parquet.schema_arrow.names
+    except arrow_errors as exc:
         raise SourceError(str(path), None, f"not a readable Parquet file: {exc}") from exc
-    _missing(path, None, parquet.schema_arrow.names, mapping)
+    _missing(path, None, names, mapping)
     columns = sorted(set(mapping.columns().values()))
     number = 0
-    for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH, columns=columns):
-        for row in batch.to_pylist():
+    batches = parquet.iter_batches(batch_size=_PARQUET_BATCH, columns=columns)
+    while True:
+        try:
+            batch = next(batches, None)
+            rows = batch.to_pylist() if batch is not None else []
+        except arrow_errors as exc:
+            # A damaged page: the rows before it are kept, the rest is named here.
+            reason = " ".join(str(exc).split())
+            message = f"unreadable Parquet from row {number + 1}: {reason}; stopped"
+            yield number + 1, Problem(str(path), number + 1, message)
+            return
+        if batch is None:
+            break
+        for row in rows:
             number += 1
             yield number, row
+    total = parquet.metadata.num_rows
+    if number < total:
+        # pyarrow can end a damaged file's batches early without an error.
+        yield (
+            number + 1,
+            Problem(
+                str(path),
+                number + 1,
+                f"rows {number + 1}-{total} unreadable (damaged file); stopped",
+            ),
+        )
 
 
 def _text(value: Any) -> str | None:
@@ -293,7 +326,8 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
-    text = str(value).strip()
+    # PostgreSQL refuses NUL in text; ids and names are not normalised elsewhere.
+    text = str(value).replace("\x00", "").strip()
     return text or None
 
 
@@ -364,8 +398,13 @@ def _row_records(
         year_raw = get(mapping.year)
         if year_raw is not None:
             try:
-                year = int(float(year_raw))
+                number = float(year_raw)
             except ValueError:
+                number = math.nan
+            # Same bounds as the crawler's; also keeps ``inf`` away from ``int``.
+            if _MIN_YEAR <= number <= _MAX_YEAR:
+                year = int(number)
+            else:
                 yield Problem(source, line, f"year {year_raw!r} is not a year")
         title = get(mapping.title)
         yield Movie(

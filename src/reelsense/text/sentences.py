@@ -148,7 +148,8 @@ def repair_glued(text: str) -> str:
     -------
     str
         The text with one space inserted at each :func:`glued_positions`
-        offset; unchanged (the same object) when there is none.
+        offset; unchanged (the same object) when there is none. Repair is
+        idempotent: repairing the result again changes nothing.
 
     Example
     -------

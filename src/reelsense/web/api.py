@@ -7,10 +7,12 @@ oversized request is refused with 422 before any work is done.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BeforeValidator
 
 from reelsense.errors import ConfigError
 from reelsense.insight.compare import compare_group, compare_movies
@@ -79,8 +81,19 @@ Filled = Annotated[
     bool, Query(description="Rating bounds apply to the final rating (given, else filled).")
 ]
 SentimentQ = Annotated[Polarity | None, Query(description="Keep reviews the model scored so.")]
-Since = Annotated[date | None, Query(description="Reviews on or after this date.")]
-Until = Annotated[date | None, Query(description="Reviews on or before this date.")]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Let only ``YYYY-MM-DD`` through: pydantic would read ``0`` as 1970-01-01 (Unix time)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Since = Annotated[IsoDate | None, Query(description="Reviews on or after this date (YYYY-MM-DD).")]
+Until = Annotated[IsoDate | None, Query(description="Reviews on or before this date (YYYY-MM-DD).")]
 
 
 def movie_out(summary: MovieSummary) -> MovieOut:

@@ -66,6 +66,8 @@ COMPARE_RESAMPLES = 2000
 _ERRORS: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorOut, "description": "A malformed query or contradictory filters."},
     404: {"model": ErrorOut, "description": "No such movie."},
+    413: {"model": ErrorOut, "description": "The request body is too large."},
+    414: {"model": ErrorOut, "description": "The URL is too long."},
     422: {"model": ErrorOut, "description": "A parameter is out of range or too long."},
     503: {"model": ErrorOut, "description": "The database cannot be read."},
 }

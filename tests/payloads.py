@@ -5,7 +5,13 @@ Written for these tests; nothing here comes from a third-party corpus.
 
 from __future__ import annotations
 
-__all__ = ["INJECTION", "XSS"]
+from datetime import date
+
+from reelsense.records import Movie, Record, Review
+from reelsense.store import Store
+from reelsense.store.base import AnalysisRow, AspectMention
+
+__all__ = ["INJECTION", "XSS", "XSS_GROUP", "write_xss_corpus", "xss_movie_id"]
 
 INJECTION: list[str] = [
     # SQL: quotes, comments, stacked statements, unions, always-true conditions
@@ -91,3 +97,74 @@ XSS: list[str] = [
     "{{7*7}}{% raw %}${7*7}",
 ]
 """Markup that runs script (sets ``window.__pwned`` or opens a dialog) if rendered as HTML."""
+
+
+XSS_GROUP = "Group <b>9</b>"
+"""The crawler group holding every XSS movie (markup in a group name, too)."""
+XSS_VERSION = "xss-test-1"
+
+
+def xss_movie_id(index: int) -> str:
+    """The id of the movie whose title is ``XSS[index]``."""
+    return f"tt09{index:05d}"
+
+
+def write_xss_corpus(store: Store) -> list[str]:
+    """One movie per :data:`XSS` payload, with the payload as its title; every review
+    carries payloads in its username, headline and text, and in aspect quotes; all are
+    scored (some reviews disagree with their rating, so they are listed as such).
+
+    Returns the movie ids, in payload order.
+    """
+    records: list[Record] = []
+    ids = []
+    for index, payload in enumerate(XSS):
+        movie_id = xss_movie_id(index)
+        ids.append(movie_id)
+        records.append(
+            Movie(movie_id, title=payload, year=1990 + index, group=XSS_GROUP, position=index)
+        )
+        for position in range(4):
+            other = XSS[(index + position) % len(XSS)]
+            records.append(
+                Review(
+                    movie_id,
+                    position,
+                    f"The harbour acting is {other} wonderful. {payload} Story {position}.",
+                    date=date(2000 + position, 1 + index % 12, 1),
+                    display_name=other,
+                    rating=10.0 if position == 0 else 3.0 + position,
+                    headline=payload,
+                )
+            )
+    store.write(records)
+    store.register_model(XSS_VERSION, '{"version": "xss-test-1"}')
+    items = list(store.iter_reviews())
+    analyses = [
+        AnalysisRow(
+            review_id=item.review_id,
+            model_version=XSS_VERSION,
+            polarity="negative" if item.review.position == 0 else "positive",
+            p_positive=0.1 if item.review.position == 0 else 0.8,
+            predicted_rating=3 if item.review.position == 0 else 8,
+            predicted_confidence=0.6,
+            final_rating=item.review.rating,
+            rating_source="given",
+            rating_confidence=1.0,
+        )
+        for item in items
+    ]
+    aspects = [
+        AspectMention(
+            item.review_id,
+            XSS_VERSION,
+            0,
+            "acting",
+            "positive" if item.review.position % 2 else "negative",
+            0.8 if item.review.position % 2 else 0.2,
+            item.review.text,
+        )
+        for item in items
+    ]
+    store.write_analysis(analyses, aspects)
+    return ids

@@ -32,10 +32,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from fastapi.testclient import TestClient
 
-MOVIES = 24
+MOVIES = 16
 REVIEWS_PER_MOVIE = 100
-LATE_MOVIES = 6
-READERS = 6
+LATE_MOVIES = 4
+READERS = 4
 CLI = "from reelsense.cli.app import app; app(prog_name='reelsense')"
 
 # Hand-written phrases (no third-party review text), combined at random.

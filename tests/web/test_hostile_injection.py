@@ -33,7 +33,6 @@ def _urls(payload: str) -> list[str]:
     p = quote(payload, safe="")
     return [
         f"/api/search?q={p}",
-        f"/api/search?q=harbour+{p}",
         f'/api/search?q="{p}"',
         f"/api/movies?q={p}",
         f"/api/movies?group={p}",
@@ -46,7 +45,6 @@ def _urls(payload: str) -> list[str]:
         f"/api/compare?group={p}",
         f"/api/movies?sort={p}&limit={p}&offset={p}",
         f"/?q={p}&group={p}",
-        f"/search?q={p}",
         f"/search?q=harbour&movie={p}&min_rating={p}&since={p}",
         f"/movies/{p}",
         f"/movies/{ORIGINAL}?min_rating={p}&sentiment={p}",
@@ -180,7 +178,9 @@ def test_cli_search_answers_injection_with_results_or_one_line(tmp_path: Path) -
         filled.write(corpus.records())
         before = filled.counts()
     cli = Cli(db)
-    for payload in INJECTION:
+    # Every third payload: the store contract tests take all of them to search; here the
+    # point is how the command reports what the store refuses.
+    for payload in INJECTION[::3]:
         if "\x00" in payload:
             continue  # a NUL cannot be passed in a command-line argument
         # "--" ends the options, as a user must type it for a query that starts with "-".

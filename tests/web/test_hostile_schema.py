@@ -24,7 +24,7 @@ from reelsense.store import SQLiteStore
 from reelsense.web import create_app
 from tests.insight.corpus import ORIGINAL, REMAKE, build_store
 
-EXAMPLES = 25
+EXAMPLES = 12
 """Requests per operation and mode in the suite (the benchmark sends many more)."""
 
 OPERATIONS = [

@@ -123,6 +123,7 @@ def test_malformed_search_syntax_is_a_clear_400(client: TestClient) -> None:
             "/compare?" + "&".join(f"movies=tt{i:07d}" for i in range(MAX_COMPARE + 1)),
             f"at most {MAX_COMPARE} items",
         ),
+        (f"/compare?movies={'t' * 65}&movies={REMAKE}", "at most 64 characters"),
         ("/?page=2001", "less than or equal to 2000"),
         (f"/movies/{ORIGINAL}?page=0", "greater than or equal to 1"),
         ("/api/search?q=harbour&min_rating=11", "less than or equal to 10"),

@@ -1,8 +1,10 @@
 """The JSON API under ``/api/``: movies, one movie's insight and reviews, search, compare, predict.
 
 Every route is read-only against the store. Page sizes, offsets, query
-lengths and posted texts are capped by the parameter declarations, so an
-oversized request is refused with 422 before any work is done.
+lengths, compare lists and posted texts are capped by the parameter
+declarations, so an oversized request is refused with 422 before any work is
+done; a URL or body too large to parse is refused earlier still (414/413, see
+:mod:`reelsense.web.limits`). Dates are ``YYYY-MM-DD`` only.
 """
 
 from __future__ import annotations

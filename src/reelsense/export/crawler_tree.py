@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
+from reelsense.errors import ConfigError
 from reelsense.export.catalog import MovieEntry, iter_movie_entries
 from reelsense.export.crawler_xml import write_movie_file
 from reelsense.export.filters import ExportFilters
@@ -20,6 +23,8 @@ __all__ = ["TreeReport", "file_paths", "write_crawler_tree"]
 log = logging.getLogger(__name__)
 
 _UNSAFE_RE = re.compile(r"[^\w.\-]+")
+_MAX_NAME_BYTES = 120
+"""Longest file or folder name written (file systems allow 255 bytes; names come from data)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +37,38 @@ class TreeReport:
 
 
 def _safe(name: str) -> str:
-    """A single path component for ``name`` (no separators, never ``.``/``..``)."""
+    """A single path component for ``name``: no separators, never ``.``/``..``, and short
+    enough for any file system (a long name is cut and keeps a hash of the whole)."""
     safe = _UNSAFE_RE.sub("_", name).strip(".") or "_"
+    if len(safe.encode()) > _MAX_NAME_BYTES:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        cut = safe.encode()[: _MAX_NAME_BYTES - 13].decode("utf-8", "ignore")
+        safe = f"{cut}-{digest}"
     return safe
+
+
+def _no_links(folder: Path, relative: Path) -> Path:
+    """``folder / relative``, refusing a symbolic link at any step below ``folder``: the
+    export must not be led outside the folder it was given (or onto another file)."""
+    place = folder
+    for part in relative.parts:
+        place = place / part
+        if place.is_symlink():
+            raise ConfigError(
+                f"{place} is a symbolic link; export writes only inside {folder} "
+                "and does not follow links (remove it or choose another folder)"
+            )
+    return place
+
+
+def _create(target: Path) -> TextIO:
+    """Open ``target`` for writing without following a link put there in the meantime."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        handle = os.open(target, flags, 0o666)
+    except OSError as exc:
+        raise ConfigError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+    return open(handle, "w", encoding="utf-8", newline="\n")
 
 
 def file_paths(entry: MovieEntry, group: str | None = None) -> list[Path]:
@@ -128,14 +162,14 @@ def write_crawler_tree(
                 )
                 relative = relative.with_name(f"{_safe(s.movie_id)}.txt")
             written.add(relative)
-            target = folder / relative
+            target = _no_links(folder, relative)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if first is None:
-                with target.open("w", encoding="utf-8", newline="\n") as out:
+            with _create(target) as out:
+                if first is None:
                     write_movie_file(out, movie, selected, include_personal=include_personal)
-                first = target
-            else:
-                shutil.copyfile(first, target)
+                    first = target
+                else:
+                    out.write(first.read_text(encoding="utf-8"))
             files += 1
         movies += 1
         reviews += len(selected)

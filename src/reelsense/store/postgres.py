@@ -135,6 +135,15 @@ class PostgresStore:
             try:
                 with conn.transaction():
                     yield conn
+            except psycopg.DataError as exc:
+                # PostgreSQL text cannot hold NUL, so a lookup with one (a movie id, a
+                # title query typed by a web user) matches nothing: a bad query, not a
+                # broken database. Writes keep the StoreError.
+                if not write and "0x00" in str(exc):
+                    raise QueryError(
+                        f"{self.label}: text with a NUL character matches nothing stored"
+                    ) from exc
+                raise store_error(self.label, exc) from exc
             except psycopg.Error as exc:
                 raise store_error(self.label, exc) from exc
             except UnicodeEncodeError as exc:

@@ -1,16 +1,20 @@
 """The JSON API under ``/api/``: movies, one movie's insight and reviews, search, compare, predict.
 
 Every route is read-only against the store. Page sizes, offsets, query
-lengths and posted texts are capped by the parameter declarations, so an
-oversized request is refused with 422 before any work is done.
+lengths, compare lists and posted texts are capped by the parameter
+declarations, so an oversized request is refused with 422 before any work is
+done; a URL or body too large to parse is refused earlier still (414/413, see
+:mod:`reelsense.web.limits`). Dates are ``YYYY-MM-DD`` only.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BeforeValidator
 
 from reelsense.errors import ConfigError
 from reelsense.insight.compare import compare_group, compare_movies
@@ -64,6 +68,8 @@ COMPARE_RESAMPLES = 2000
 _ERRORS: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorOut, "description": "A malformed query or contradictory filters."},
     404: {"model": ErrorOut, "description": "No such movie."},
+    413: {"model": ErrorOut, "description": "The request body is too large."},
+    414: {"model": ErrorOut, "description": "The URL is too long."},
     422: {"model": ErrorOut, "description": "A parameter is out of range or too long."},
     503: {"model": ErrorOut, "description": "The database cannot be read."},
 }
@@ -79,8 +85,19 @@ Filled = Annotated[
     bool, Query(description="Rating bounds apply to the final rating (given, else filled).")
 ]
 SentimentQ = Annotated[Polarity | None, Query(description="Keep reviews the model scored so.")]
-Since = Annotated[date | None, Query(description="Reviews on or after this date.")]
-Until = Annotated[date | None, Query(description="Reviews on or before this date.")]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Let only ``YYYY-MM-DD`` through: pydantic would read ``0`` as 1970-01-01 (Unix time)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Since = Annotated[IsoDate | None, Query(description="Reviews on or after this date (YYYY-MM-DD).")]
+Until = Annotated[IsoDate | None, Query(description="Reviews on or before this date (YYYY-MM-DD).")]
 
 
 def movie_out(summary: MovieSummary) -> MovieOut:

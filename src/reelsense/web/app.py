@@ -30,10 +30,11 @@ from reelsense.errors import (
 )
 from reelsense.store.base import Store
 from reelsense.web import api, pages
+from reelsense.web.limits import MAX_BODY_BYTES, MAX_URL_BYTES, RequestLimits
 from reelsense.web.queries import UnknownMovieError
 from reelsense.web.state import AppState
 
-__all__ = ["create_app", "error_status"]
+__all__ = ["MAX_BODY_BYTES", "MAX_URL_BYTES", "create_app", "error_status"]
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +151,7 @@ def create_app(store: Store, *, model_dir: Path | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, handle_error)
     app.add_exception_handler(RequestValidationError, handle_error)
     app.add_exception_handler(Exception, handle_error)
+    app.add_middleware(RequestLimits, max_url=MAX_URL_BYTES, max_body=MAX_BODY_BYTES)
     app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -241,7 +241,9 @@ def compare_page(
     request: Request,
     store: StoreDep,
     group: Annotated[str, Query(max_length=64)] = "",
-    movies: Annotated[list[str] | None, Query(max_length=MAX_COMPARE)] = None,
+    movies: Annotated[
+        list[Annotated[str, Query(max_length=64)]] | None, Query(max_length=MAX_COMPARE)
+    ] = None,
 ) -> HTMLResponse:
     """Movies side by side: an original and its remakes (``?group=``) or any ``?movies=``."""
     chosen = [m for m in (movies or []) if m.strip()]

@@ -136,7 +136,7 @@ def review_out(item: ReviewInsight) -> ReviewOut:
 
 @router.get("/movies", response_model=MovieListOut, summary="List movies")
 def list_movies(
-    store: StoreDep,
+    state: StateDep,
     sort: Annotated[MovieSort, Query(description="Sort key.")] = "title",
     desc: Annotated[bool, Query(description="Largest first.")] = False,
     group: Annotated[str | None, Query(max_length=64, description="A crawler group.")] = None,
@@ -147,7 +147,7 @@ def list_movies(
 ) -> MovieListOut:
     """Stored movies with review counts and mean given rating, sorted and filtered."""
     where = MovieFilter(sort, desc, group, min_reviews, q)
-    page = movie_page(store, where, limit=limit, offset=offset)
+    page = movie_page(state, where, limit=limit, offset=offset)
     return MovieListOut(
         total=page.total, limit=limit, offset=offset, items=[movie_out(m) for m in page.items]
     )

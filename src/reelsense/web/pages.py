@@ -26,7 +26,6 @@ from reelsense.store.base import (
     MovieSort,
     Polarity,
     SearchQuery,
-    Store,
 )
 from reelsense.web import charts
 from reelsense.web.api import COMPARE_RESAMPLES, MAX_COMPARE, MAX_QUERY
@@ -37,7 +36,7 @@ from reelsense.web.queries import (
     require_movie,
     review_page,
 )
-from reelsense.web.state import StateDep, StoreDep
+from reelsense.web.state import AppState, StateDep, StoreDep
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -149,16 +148,16 @@ def _render(request: Request, name: str, context: dict[str, Any]) -> HTMLRespons
     return response
 
 
-def _groups(store: Store) -> list[tuple[str, int]]:
+def _groups(state: AppState) -> list[tuple[str, int]]:
     """Every crawler group with its number of movies, by name."""
-    counts = Counter(g for m in store.list_movies() for g in m.groups)
+    counts = Counter(g for m in state.movies("title", False, None) for g in m.groups)
     return sorted(counts.items(), key=lambda item: (len(item[0]), item[0]))
 
 
 @router.get("/", name="movies_page")
 def movies_page(
     request: Request,
-    store: StoreDep,
+    state: StateDep,
     q: Annotated[str, Query(max_length=200)] = "",
     sort: MovieSort = "reviews",
     desc: bool = True,
@@ -167,9 +166,10 @@ def movies_page(
     page: Page = 1,
 ) -> HTMLResponse:
     """The movie list with a title search, sort and group filter."""
+    store = state.store
     where = MovieFilter(sort, desc, group or None, min_reviews, q or None)
     offset = (page - 1) * MOVIES_PER_PAGE
-    found = movie_page(store, where, limit=MOVIES_PER_PAGE, offset=offset)
+    found = movie_page(state, where, limit=MOVIES_PER_PAGE, offset=offset)
     counts = store.counts()
     return _render(
         request,
@@ -186,7 +186,7 @@ def movies_page(
             "group": group,
             "min_reviews": min_reviews,
             "sorts": SORTS,
-            "groups": _groups(store),
+            "groups": _groups(state),
             "counts": counts,
         },
     )
@@ -239,13 +239,14 @@ def movie_detail_page(
 @router.get("/compare", name="compare_page")
 def compare_page(
     request: Request,
-    store: StoreDep,
+    state: StateDep,
     group: Annotated[str, Query(max_length=64)] = "",
     movies: Annotated[
         list[Annotated[str, Query(max_length=64)]] | None, Query(max_length=MAX_COMPARE)
     ] = None,
 ) -> HTMLResponse:
     """Movies side by side: an original and its remakes (``?group=``) or any ``?movies=``."""
+    store = state.store
     chosen = [m for m in (movies or []) if m.strip()]
     comparison = None
     if group and chosen:
@@ -261,7 +262,7 @@ def compare_page(
         specs["chart-compare-ratings"] = charts.compare_ratings_chart(comparison)
         if any(a.share_positive is not None for s in comparison.movies for a in s.aspects):
             specs["chart-compare-aspects"] = charts.compare_aspects_chart(comparison)
-    groups = [(name, n) for name, n in _groups(store) if n >= 2]
+    groups = [(name, n) for name, n in _groups(state) if n >= 2]
     return _render(
         request,
         "compare.html",

@@ -20,6 +20,7 @@ from reelsense.store.base import (
     ReviewInsight,
     Store,
 )
+from reelsense.web.state import AppState
 
 __all__ = [
     "MAX_PAGE",
@@ -69,11 +70,11 @@ class MoviePage:
     items: list[MovieSummary]
 
 
-def movie_page(store: Store, where: MovieFilter, *, limit: int, offset: int) -> MoviePage:
+def movie_page(state: AppState, where: MovieFilter, *, limit: int, offset: int) -> MoviePage:
     """Movies matching ``where``, sorted, from ``offset`` (at most ``limit``)."""
-    found = store.list_movies(sort=where.sort, descending=where.descending, group=where.group)
+    found = state.movies(where.sort, where.descending, where.group)
     if where.query and where.query.strip():
-        wanted = {m.movie_id for m in store.find_movies(where.query.strip())}
+        wanted = {m.movie_id for m in state.store.find_movies(where.query.strip())}
         found = [m for m in found if m.movie_id in wanted]
     if where.min_reviews:
         found = [m for m in found if m.reviews >= where.min_reviews]

@@ -20,14 +20,27 @@ from reelsense.analysis.scoring import load_model
 from reelsense.insight.movie import corpus_background, movie_insight
 from reelsense.insight.results import MovieInsight
 from reelsense.insight.terms import TermCounts
-from reelsense.store.base import Store
+from reelsense.store.base import MovieSort, MovieSummary, Store
 
-__all__ = ["INSIGHT_CACHE_SIZE", "AppState", "StateDep", "StoreDep", "get_state", "get_store"]
+__all__ = [
+    "INSIGHT_CACHE_SIZE",
+    "LISTING_CACHE_SIZE",
+    "AppState",
+    "StateDep",
+    "StoreDep",
+    "get_state",
+    "get_store",
+]
 
 logger = logging.getLogger(__name__)
 
 INSIGHT_CACHE_SIZE = 64
 """Movie insights kept in memory (each is a few kilobytes)."""
+
+LISTING_CACHE_SIZE = 16
+"""Sorted movie listings kept in memory (one per sort, direction and group asked for)."""
+
+_ListingKey = tuple[MovieSort, bool, str | None, int, int]
 
 
 @dataclass
@@ -36,7 +49,9 @@ class AppState:
 
     ``insight`` caches :func:`movie_insight` per movie, keyed also by the
     current model version and the movie's review count, so a new analysis or
-    ingest (by another process) is picked up on the next request.
+    ingest (by another process) is picked up on the next request. ``movies``
+    caches sorted listings the same way, keyed by the store's movie and review
+    counts.
     """
 
     store: Store
@@ -48,6 +63,8 @@ class AppState:
         default_factory=OrderedDict
     )
     _insight_lock: threading.Lock = field(default_factory=threading.Lock)
+    _listings: OrderedDict[_ListingKey, list[MovieSummary]] = field(default_factory=OrderedDict)
+    _listing_lock: threading.Lock = field(default_factory=threading.Lock)
     _background: tuple[int, TermCounts] | None = None
     _background_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -67,6 +84,28 @@ class AppState:
             if self._background is None or self._background[0] != total:
                 self._background = (total, corpus_background(self.store))
             return self._background[1]
+
+    def movies(self, sort: MovieSort, descending: bool, group: str | None) -> list[MovieSummary]:
+        """Every movie's summary, sorted; computed once per store state.
+
+        A listing aggregates every stored review (over a second on 100k reviews),
+        so paging through it must not recompute it. The key holds the movie and
+        review counts, which change whenever an ingest adds anything; listings
+        read only ingested data, never analysis, so nothing else can stale them.
+        """
+        counts = self.store.counts()
+        key: _ListingKey = (sort, descending, group, counts.movies, counts.reviews)
+        with self._listing_lock:
+            found = self._listings.get(key)
+            if found is not None:
+                self._listings.move_to_end(key)
+                return found
+        listing = self.store.list_movies(sort=sort, descending=descending, group=group)
+        with self._listing_lock:
+            self._listings[key] = listing
+            while len(self._listings) > LISTING_CACHE_SIZE:
+                self._listings.popitem(last=False)
+        return listing
 
     def insight(self, movie_id: str) -> MovieInsight:
         """The insight of one movie, computed once per model version and review count.

@@ -189,6 +189,19 @@ class Featurizer:
         """Number of columns of :meth:`transform`'s output."""
         return int(self.keys.size)
 
+    def prepare(self) -> Featurizer:
+        """Build the lookup tables now (done on first use otherwise); return ``self``.
+
+        Worth calling before forking worker processes, which then share the
+        tables instead of each building its own (about 0.3 s for the shipped model).
+        """
+        if self._table is None:
+            self._table = KeyTable(self.keys)
+            self._unigram_columns = _unigram_columns(self.keys, len(self.vocabulary))
+        if self._bytes_vocabulary is None and self.config.tokenizer == "bytes":
+            self._bytes_vocabulary = ByteVocabulary(self.vocabulary)
+        return self
+
     def token_ids(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
         """Return all texts' token ids concatenated, and each text's token count."""
         cap = self.config.max_tokens
@@ -201,7 +214,8 @@ class Featurizer:
             total = int(lengths.sum())
             return np.fromiter(map(get, flat, repeat(0)), dtype=np.int64, count=total), lengths
         if self._bytes_vocabulary is None:
-            self._bytes_vocabulary = ByteVocabulary(self.vocabulary)
+            self.prepare()
+        assert self._bytes_vocabulary is not None
         ids, lengths = self._bytes_vocabulary.token_ids(texts)
         if lengths.size and int(lengths.max()) > cap:
             starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
@@ -257,8 +271,8 @@ class Featurizer:
         stays in cache); longer n-grams in the hash table of n-gram keys.
         """
         if self._table is None:
-            self._table = KeyTable(self.keys)
-            self._unigram_columns = _unigram_columns(self.keys, len(self.vocabulary))
+            self.prepare()
+        assert self._table is not None
         doc = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
         rows = [doc]
         cols = [self._unigram_columns[ids]]

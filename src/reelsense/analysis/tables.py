@@ -21,7 +21,6 @@ IntArray = npt.NDArray[np.int64]
 
 _HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 LOOKUP_BLOCK = 1 << 15  # keys hashed and probed at once: the temporaries stay in L2 cache
-_EMPTY = -1  # key and value of an empty slot
 
 # Byte classes of the "bytes" tokeniser: ASCII letters and digits and every byte
 # >= 0x80 (parts of UTF-8 encoded non-ASCII characters) make words; "!" and "?"
@@ -32,6 +31,7 @@ _BYTE_CLASS = np.zeros(256, dtype=np.uint8)
 _BYTE_CLASS[np.frombuffer(_KEPT_ASCII, dtype=np.uint8)] = _WORD
 _BYTE_CLASS[0x80:] = _WORD
 _BYTE_CLASS[np.frombuffer(b"!?", dtype=np.uint8)] = _MARK
+_WORD_BYTES = bytes(np.flatnonzero(_BYTE_CLASS == _WORD).tolist())
 SHORT = 8  # tokens of at most this many bytes are looked up as one 64-bit word
 _PAD = b"\x00" * SHORT  # lets an 8-byte window start at any byte of the batch
 
@@ -40,8 +40,7 @@ class KeyTable:
     """Open-addressing hash table (linear probing) from int64 keys to their positions.
 
     Built once; a lookup is a few vectorised gathers instead of a binary
-    search or a ``dict`` lookup per key. Any int64 is a valid key except -1
-    (the empty-slot marker).
+    search or a ``dict`` lookup per key. Any int64 is a valid key.
 
     Each slot holds the key and its position side by side (16 bytes, viewed as
     one ``complex128`` so that a single fancy-indexing gather fetches both: one
@@ -50,7 +49,7 @@ class KeyTable:
     slot, each at the first free slot at or after it, which a running maximum
     computes without a loop; the table is padded at the end instead of
     wrapping around and always ends with an empty slot, so every probe stops.
-    When a key occurs twice, the lookup returns its first position.
+    When a key occurs twice, the lookup returns one of its positions.
 
     Example
     -------
@@ -58,19 +57,20 @@ class KeyTable:
     [2, -1]
     """
 
-    def __init__(self, keys: IntArray) -> None:
+    def __init__(self, keys: IntArray, *, max_load: float = 0.5) -> None:
         keys = np.asarray(keys, dtype=np.int64)
         n = int(keys.size)
-        self.bits = max(4, int(np.ceil(np.log2(max(n, 1) * 2))))  # load factor <= 0.5
+        self.bits = max(4, int(np.ceil(np.log2(max(n, 1) / max_load))))
         home = self._hash(keys)
-        order = np.argsort(home, kind="stable")
+        order = np.argsort(home)
         rank = np.arange(n, dtype=np.int64)
         # slot of the i-th key in home order: max(home_i, slot_(i-1) + 1)
         slots = np.maximum.accumulate(home[order] - rank) + rank
         size = max(1 << self.bits, int(slots[-1]) + 1 if n else 0) + 1
-        pairs = np.full((size, 2), _EMPTY, dtype=np.int64)
+        # zeros: calloc'd lazily by the OS, no pass over the table to fill it
+        pairs = np.zeros((size, 2), dtype=np.int64)
         pairs[slots, 0] = keys[order]
-        pairs[slots, 1] = order
+        pairs[slots, 1] = order + 1  # 0 marks an empty slot
         self._slots = pairs.view(np.complex128).reshape(size)
 
     def _hash(self, keys: IntArray) -> IntArray:
@@ -91,15 +91,17 @@ class KeyTable:
         slots = self._hash(keys)
         found = self._slots[slots].view(np.int64).reshape(-1, 2)
         match = found[:, 0] == keys
-        out: IntArray = np.where(match, found[:, 1], _EMPTY)
-        # keys neither found nor at an empty slot go on to the following slots
-        todo = np.flatnonzero(~match & (found[:, 0] != _EMPTY))
+        # an empty slot (value 0) ends the probe: position 0 - 1 = -1, absent. A
+        # query of key 0 "matches" an empty slot the same way, and stops there
+        # rightly: a stored key 0 sits between its home slot and the first empty one.
+        out: IntArray = np.where(match, found[:, 1], 0) - 1
+        todo = np.flatnonzero(~match & (found[:, 1] != 0))
         while todo.size:
             slots[todo] += 1
             found = self._slots[slots[todo]].view(np.int64).reshape(-1, 2)
             match = found[:, 0] == keys[todo]
-            out[todo[match]] = found[match, 1]
-            todo = todo[~match & (found[:, 0] != _EMPTY)]
+            out[todo[match]] = found[match, 1] - 1
+            todo = todo[~match & (found[:, 1] != 0)]
         return out
 
 
@@ -140,9 +142,7 @@ class ByteVocabulary:
             raw = token.encode("utf-8")
             if len(raw) > SHORT:
                 self._long[raw] = i + 1
-            elif raw in (b"!", b"?") or (
-                raw and bool(np.all(_BYTE_CLASS[np.frombuffer(raw, dtype=np.uint8)] == _WORD))
-            ):
+            elif raw in (b"!", b"?") or (raw and not raw.translate(None, _WORD_BYTES)):
                 # only tokens the tokeniser can produce: a zero-padded word key is
                 # exact for them (other tokens can never match any text anyway)
                 short[_word_key(raw)] = i + 1

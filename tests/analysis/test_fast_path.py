@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reelsense.analysis import tables
 from reelsense.analysis.features import (
     FeatureConfig,
     Featurizer,
@@ -169,3 +170,20 @@ def test_key_table_handles_crowded_slots_negative_keys_and_duplicates() -> None:
     assert KeyTable(with_zero).lookup(with_zero).tolist() == [0, 1, 2, 3]
     assert KeyTable(with_zero[1:]).lookup(with_zero[:1]).tolist() == [-1]
     assert KeyTable(np.zeros(0, dtype=np.int64)).lookup(np.array([1, 2])).tolist() == [-1, -1]
+
+
+@pytest.mark.parametrize("colliding", [False, True])
+def test_byte_vocabulary_finds_nine_to_sixteen_byte_tokens_exactly(
+    colliding: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if colliding:
+        # every 9..16-byte token shares one mix: only the word-for-word check
+        # and the dict can tell them apart
+        monkeypatch.setattr(tables, "_mix", lambda first, second: np.zeros_like(first))
+    vocabulary = ["abcdefghi", "abcdefghij", "abcdefghijklmnop", "abcdefghijklmnopq", "x"]
+    text = (
+        "abcdefghi abcdefghij abcdefghijk abcdefghijklmnop abcdefghijklmnopq "
+        "abcdefghijklmnopqr x ABCDEFGHIJ"
+    )
+    ids, _ = ByteVocabulary(vocabulary).token_ids([text])
+    assert ids.tolist() == [1, 2, 0, 3, 4, 0, 5, 2]

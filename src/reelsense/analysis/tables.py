@@ -118,9 +118,9 @@ class ByteVocabulary:
     :func:`reelsense.analysis.features.tokenize`). A token of at most 8 bytes
     never contains a zero byte, so its bytes read as one little-endian 64-bit
     word (zero-padded) *are* an exact key, looked up in a :class:`KeyTable`;
-    longer tokens (about one in ten) are sliced out and looked up in a
-    ``dict``. No hashing of text, so no collisions: the ids equal those of a
-    ``dict`` from token bytes to ids.
+    tokens of 9 to 16 bytes are two such words, checked word for word; the
+    few longer ones are sliced out and looked up in a ``dict``. Every match is
+    exact, so the ids equal those of a ``dict`` from token bytes to ids.
 
     Parameters
     ----------
@@ -137,18 +137,29 @@ class ByteVocabulary:
 
     def __init__(self, vocabulary: Sequence[str]) -> None:
         short: dict[int, int] = {}
+        medium: dict[tuple[int, int], int] = {}
         self._long: dict[bytes, int] = {}
         for i, token in enumerate(vocabulary):
             raw = token.encode("utf-8")
+            producible = raw in (b"!", b"?") or (raw and not raw.translate(None, _WORD_BYTES))
             if len(raw) > SHORT:
                 self._long[raw] = i + 1
-            elif raw in (b"!", b"?") or (raw and not raw.translate(None, _WORD_BYTES)):
+                if producible and len(raw) <= 2 * SHORT:
+                    medium[_word_key(raw[:SHORT]), _word_key(raw[SHORT:])] = i + 1
+            elif producible:
                 # only tokens the tokeniser can produce: a zero-padded word key is
                 # exact for them (other tokens can never match any text anyway)
                 short[_word_key(raw)] = i + 1
         self._table = KeyTable(np.fromiter(short.keys(), dtype=np.int64, count=len(short)))
         # ids by table position, plus a trailing 0 that position -1 (absent) picks
         self._short_ids = np.append(np.fromiter(short.values(), dtype=np.int64), 0)
+        # 9..16-byte tokens: two exact words, found through a mix of both and
+        # then compared word for word (a mix shared by two tokens is only a
+        # candidate; the dict settles those)
+        pairs = np.array(list(medium.keys()), dtype=np.int64).reshape(-1, 2)
+        self._medium_words = pairs
+        self._medium_ids = np.append(np.fromiter(medium.values(), dtype=np.int64), 0)
+        self._medium_table = KeyTable(_mix(pairs[:, 0], pairs[:, 1]))
         self._masks = np.array(
             [(1 << (8 * n)) - 1 for n in range(SHORT)] + [(1 << 64) - 1], dtype=np.uint64
         )
@@ -188,11 +199,38 @@ class ByteVocabulary:
         )
         words = windows[starts] & self._masks[np.minimum(sizes, SHORT)]
         ids = self._short_ids[self._table.lookup(words.view(np.int64))]
-        long = np.flatnonzero(sizes > SHORT)
-        if long.size:
+        longer = np.flatnonzero(sizes > SHORT)
+        if not longer.size:
+            return ids
+        medium = longer[sizes[longer] <= 2 * SHORT]
+        first = words[medium].view(np.int64)
+        second = (windows[starts[medium] + SHORT] & self._masks[sizes[medium] - SHORT]).view(
+            np.int64
+        )
+        found = self._medium_table.lookup(_mix(first, second))
+        hit = found >= 0
+        same = np.zeros(medium.size, dtype=bool)
+        same[hit] = (self._medium_words[found[hit], 0] == first[hit]) & (
+            self._medium_words[found[hit], 1] == second[hit]
+        )
+        ids[medium] = np.where(same, self._medium_ids[found], 0)
+        # the rest: tokens over 16 bytes, and 9..16-byte ones whose mix was a
+        # candidate but not the same token (absent ones are surely unknown)
+        rest = np.concatenate([longer[sizes[longer] > 2 * SHORT], medium[hit & ~same]])
+        if rest.size:
             get = self._long.get
-            ids[long] = [
+            ids[rest] = [
                 get(joined[s : s + n], 0)
-                for s, n in zip(starts[long].tolist(), sizes[long].tolist(), strict=True)
+                for s, n in zip(starts[rest].tolist(), sizes[rest].tolist(), strict=True)
             ]
         return ids
+
+
+_MIX_MULTIPLIER = np.int64(-7046029254386353131)  # 0x9E3779B97F4A7C15 as int64
+
+
+def _mix(first: IntArray, second: IntArray) -> IntArray:
+    """One int64 from two (not unique: only a hash-table key for candidates)."""
+    with np.errstate(over="ignore"):
+        mixed: IntArray = (first * _MIX_MULTIPLIER) ^ second
+    return mixed

@@ -243,11 +243,12 @@ class Featurizer:
         n_texts = len(texts)
         n_columns = max(self.keys.size, 1)
         ids, lengths = self.token_ids(texts)
-        rows, cols = self._columns(ids, lengths)
         col_bits = max(int(n_columns - 1).bit_length(), 1)
-        packed: npt.NDArray[np.integer[Any]] = (rows << col_bits) | cols
-        if (n_texts << col_bits) <= (1 << 32):
-            packed = packed.astype(np.uint32)  # half the bytes to sort
+        # uint32 pairs (half the bytes to sort) whenever the rows fit beside the columns
+        small = (n_texts << col_bits) <= (1 << 32)
+        packed = self._packed_pairs(
+            ids, lengths, col_bits, np.dtype(np.uint32 if small else np.int64)
+        )
         packed.sort()
         if packed.size:
             first = np.empty(packed.size, dtype=bool)
@@ -264,25 +265,32 @@ class Featurizer:
         matrix.has_canonical_format = True
         return matrix
 
-    def _columns(self, ids: IntArray, lengths: IntArray) -> tuple[IntArray, IntArray]:
-        """Return (row, column) of every n-gram of the texts that is a feature.
+    def _packed_pairs(
+        self, ids: IntArray, lengths: IntArray, col_bits: int, dtype: np.dtype[Any]
+    ) -> npt.NDArray[np.integer[Any]]:
+        """Return ``row << col_bits | column`` of every n-gram of the texts that is a feature.
 
         Unigrams are looked up in a dense array indexed by token id (small,
-        stays in cache); longer n-grams in the hash table of n-gram keys.
+        stays in cache); longer n-grams in the hash table of n-gram keys. Each
+        block is filtered and packed on its own, so only the (smaller) packed
+        hits are ever concatenated.
         """
         if self._table is None:
             self.prepare()
         assert self._table is not None
         doc = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
-        rows = [doc]
-        cols = [self._unigram_columns[ids]]
-        for block_rows, block_keys in _longer_ngrams(ids, doc, self.config):
-            rows.append(block_rows)
-            cols.append(self._table.lookup(block_keys))
-        all_rows = np.concatenate(rows)
-        all_cols = np.concatenate(cols)
-        hit = all_cols >= 0
-        return all_rows[hit], all_cols[hit]
+        parts = []
+        blocks = chain(
+            [(doc, self._unigram_columns[ids])],
+            (
+                (rows, self._table.lookup(keys))
+                for rows, keys in _longer_ngrams(ids, doc, self.config)
+            ),
+        )
+        for rows, cols in blocks:
+            hit = cols >= 0
+            parts.append(((rows[hit] << col_bits) | cols[hit]).astype(dtype))
+        return np.concatenate(parts)
 
     def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
         """Return the learned state as plain arrays (no objects, no pickles)."""

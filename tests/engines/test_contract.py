@@ -24,6 +24,10 @@ def _dask(request: pytest.FixtureRequest) -> Engine:
 ENGINES: dict[str, Callable[[pytest.FixtureRequest], Engine]] = {
     "in-process": lambda _: LocalEngine(default_model_dir(), workers=1),
     "two-processes": lambda _: LocalEngine(default_model_dir(), workers=2),
+    # explicit: the default forks only in a single-threaded process
+    "two-processes-spawned": lambda _: LocalEngine(
+        default_model_dir(), workers=2, start_method="spawn"
+    ),
     "dask": _dask,
 }
 

@@ -2,19 +2,26 @@
 
 The featuriser is pure NumPy/SciPy (no scikit-learn at inference):
 
-1. tokens: the default ``"bytes"`` tokeniser lowercases each text, encodes it
-   as UTF-8, maps every ASCII byte that is not a letter or digit to a space
-   with one ``bytes.translate`` (non-ASCII letters stay inside words), makes
-   ``!`` and ``?`` tokens of their own and splits the whole batch at once; the
-   ``"regex"`` tokeniser runs ``token_pattern`` instead (slower);
-2. tokens become integer ids through a vocabulary ``dict`` (id 0 is the
-   out-of-vocabulary token);
+1. tokens: the default ``"bytes"`` tokeniser lowercases each text and encodes
+   it as UTF-8; ASCII letters and digits and every byte >= 0x80 (non-ASCII
+   letters stay inside words) make words, ``!`` and ``?`` are tokens of their
+   own, every other byte separates tokens. The ``"regex"`` tokeniser runs
+   ``token_pattern`` instead (slower);
+2. tokens become integer ids (id 0 is the out-of-vocabulary token): for the
+   bytes tokeniser, NumPy splits the whole batch and looks tokens up without a
+   Python object per token (:class:`reelsense.analysis.tables.ByteVocabulary`),
+   for the regex one through a ``dict``;
 3. all texts' ids are concatenated into one array and word n-grams (1..n) are
    packed *exactly* (no hashing, no collisions) into one int64 key each:
    ``order << 60 | id1 << 40 | id2 << 20 | id3`` (ids use 20 bits);
-4. keys are looked up with one ``searchsorted`` in the sorted array of
-   n-gram keys kept at fit time (document frequency >= ``min_df``), and one
-   binary CSR matrix (one row per text) is built.
+4. unigrams find their column in a dense array indexed by token id, longer
+   n-grams in a hash table of the n-gram keys kept at fit time (document
+   frequency >= ``min_df``; :class:`reelsense.analysis.tables.KeyTable`), and
+   one canonical binary CSR matrix (one row per text) is built directly.
+
+The fast path gives exactly the matrix of a ``dict`` per token, a binary
+search per n-gram and SciPy's COO-to-CSR conversion
+(``tests/analysis/test_fast_path.py``).
 
 Everything the featuriser learned is a vocabulary and a sorted int64 array, so
 it saves as plain arrays (see :mod:`reelsense.analysis.persist`).
@@ -25,7 +32,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from itertools import chain, repeat
 from typing import Any
@@ -34,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from reelsense.analysis.tables import ByteVocabulary, KeyTable
 from reelsense.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -46,7 +54,6 @@ ORDER_SHIFT = 60
 SKIP_ORDER = 4  # key "order" code of skip-bigrams (w1 _ w3)
 DEFAULT_TOKEN_PATTERN = r"[^\W_]+(?:'[^\W_]+)?|[!?]"
 TOKENIZERS = ("bytes", "regex")
-_SEPARATOR = b"\x01"
 _KEPT_ASCII = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!?")
 # ASCII bytes that are not letters, digits, ! or ? become spaces; bytes >= 0x80
 # (parts of UTF-8 encoded non-ASCII characters) are kept inside words.
@@ -153,15 +160,6 @@ def _byte_tokens(texts: Sequence[str]) -> list[bytes]:
     return joined.split()
 
 
-def _split_separators(ids: IntArray, n_texts: int) -> tuple[IntArray, IntArray]:
-    """Drop separator ids (-1) and return (ids, tokens per text)."""
-    is_sep = ids == -1
-    doc = np.cumsum(is_sep)
-    kept = ~is_sep
-    lengths = np.bincount(doc[kept], minlength=n_texts).astype(np.int64)
-    return ids[kept], lengths[:n_texts]
-
-
 class Featurizer:
     """Turns texts into a binary (documents x n-grams) CSR matrix.
 
@@ -179,19 +177,30 @@ class Featurizer:
         self.vocabulary = list(vocabulary)
         self.keys = keys
         # id 0 is the out-of-vocabulary token; real tokens are 1..len(vocabulary)
-        self._index: dict[str, int] | dict[bytes, int]
-        if config.tokenizer == "bytes":
-            self._index = {tok.encode("utf-8"): i + 1 for i, tok in enumerate(self.vocabulary)}
-            self._index[_SEPARATOR] = -1
-        else:
-            self._index = {tok: i + 1 for i, tok in enumerate(self.vocabulary)}
+        self._index = {tok: i + 1 for i, tok in enumerate(self.vocabulary)}
         self._findall = re.compile(config.token_pattern).findall
+        # built on first use: a worker that never transforms pays nothing
         self._table: KeyTable | None = None
+        self._bytes_vocabulary: ByteVocabulary | None = None
+        self._unigram_columns: IntArray = np.zeros(0, dtype=np.int64)
 
     @property
     def n_features(self) -> int:
         """Number of columns of :meth:`transform`'s output."""
         return int(self.keys.size)
+
+    def prepare(self) -> Featurizer:
+        """Build the lookup tables now (done on first use otherwise); return ``self``.
+
+        Worth calling before forking worker processes, which then share the
+        tables instead of each building its own (about 0.3 s for the shipped model).
+        """
+        if self._table is None:
+            self._table = KeyTable(self.keys)
+            self._unigram_columns = _unigram_columns(self.keys, len(self.vocabulary))
+        if self._bytes_vocabulary is None and self.config.tokenizer == "bytes":
+            self._bytes_vocabulary = ByteVocabulary(self.vocabulary)
+        return self
 
     def token_ids(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
         """Return all texts' token ids concatenated, and each text's token count."""
@@ -204,9 +213,10 @@ class Featurizer:
             flat: Iterable[str | bytes] = chain.from_iterable(chunks)
             total = int(lengths.sum())
             return np.fromiter(map(get, flat, repeat(0)), dtype=np.int64, count=total), lengths
-        tokens = _byte_tokens(texts)
-        ids = np.fromiter(map(get, tokens, repeat(0)), dtype=np.int64, count=len(tokens))
-        ids, lengths = _split_separators(ids, len(texts))
+        if self._bytes_vocabulary is None:
+            self.prepare()
+        assert self._bytes_vocabulary is not None
+        ids, lengths = self._bytes_vocabulary.token_ids(texts)
         if lengths.size and int(lengths.max()) > cap:
             starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
             keep = np.arange(ids.size, dtype=np.int64) - starts < cap
@@ -217,27 +227,70 @@ class Featurizer:
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Return the binary n-gram matrix of ``texts`` (float32, one row per text).
 
+        The matrix is in canonical CSR form (column indices sorted and unique
+        within each row), built directly: the (row, column) pairs are packed
+        into one integer each and sorted once, which orders the row's columns
+        and makes duplicates adjacent. ``X @ weights`` then adds each row's
+        weights in increasing column order, exactly as before this fast path
+        (float32 sums depend on that order).
+
         Example
         -------
         >>> f = build_featurizer(["good film", "bad film"], FeatureConfig(min_df=1))
         >>> f.transform(["good film"]).sum()
         np.float32(3.0)
         """
+        n_texts = len(texts)
+        n_columns = max(self.keys.size, 1)
         ids, lengths = self.token_ids(texts)
-        rows, keys = ngram_keys(ids, lengths, self.config.ngram_max, self.config.skip_bigrams)
-        if self._table is None:
-            self._table = KeyTable(self.keys)
-        pos = self._table.lookup(keys)
-        hit = pos >= 0
-        cols = pos[hit]
-        rows = rows[hit]
-        data = np.ones(cols.size, dtype=np.float32)
-        matrix = sp.csr_matrix(
-            (data, (rows, cols)), shape=(len(texts), max(self.keys.size, 1)), dtype=np.float32
+        col_bits = max(int(n_columns - 1).bit_length(), 1)
+        # uint32 pairs (half the bytes to sort) whenever the rows fit beside the columns
+        small = (n_texts << col_bits) <= (1 << 32)
+        packed = self._packed_pairs(
+            ids, lengths, col_bits, np.dtype(np.uint32 if small else np.int64)
         )
-        matrix.sum_duplicates()
-        matrix.data[:] = 1.0
+        packed.sort()
+        if packed.size:
+            first = np.empty(packed.size, dtype=bool)
+            first[0] = True
+            np.not_equal(packed[1:], packed[:-1], out=first[1:])
+            packed = packed[first]
+        indices = (packed & ((1 << col_bits) - 1)).astype(np.int32)
+        row_of = (packed >> col_bits).astype(np.int64)
+        indptr = np.zeros(n_texts + 1, dtype=np.int32)
+        np.cumsum(np.bincount(row_of, minlength=n_texts), out=indptr[1:])
+        data = np.ones(indices.size, dtype=np.float32)
+        matrix = sp.csr_matrix((data, indices, indptr), shape=(n_texts, n_columns), copy=False)
+        matrix.has_sorted_indices = True
+        matrix.has_canonical_format = True
         return matrix
+
+    def _packed_pairs(
+        self, ids: IntArray, lengths: IntArray, col_bits: int, dtype: np.dtype[Any]
+    ) -> npt.NDArray[np.integer[Any]]:
+        """Return ``row << col_bits | column`` of every n-gram of the texts that is a feature.
+
+        Unigrams are looked up in a dense array indexed by token id (small,
+        stays in cache); longer n-grams in the hash table of n-gram keys. Each
+        block is filtered and packed on its own, so only the (smaller) packed
+        hits are ever concatenated.
+        """
+        if self._table is None:
+            self.prepare()
+        assert self._table is not None
+        doc = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+        parts = []
+        blocks = chain(
+            [(doc, self._unigram_columns[ids])],
+            (
+                (rows, self._table.lookup(keys))
+                for rows, keys in _longer_ngrams(ids, doc, self.config)
+            ),
+        )
+        for rows, cols in blocks:
+            hit = cols >= 0
+            parts.append(((rows[hit] << col_bits) | cols[hit]).astype(dtype))
+        return np.concatenate(parts)
 
     def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
         """Return the learned state as plain arrays (no objects, no pickles)."""
@@ -257,56 +310,12 @@ class Featurizer:
         return cls(config, vocabulary, np.asarray(arrays["ngram_keys"], dtype=np.int64))
 
 
-_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-
-
-class KeyTable:
-    """Open-addressing hash table (linear probing) from int64 keys to their positions.
-
-    Built once from the sorted key array; a lookup is a few vectorised gathers
-    instead of a binary search per key.
-    """
-
-    def __init__(self, keys: IntArray) -> None:
-        n = int(keys.size)
-        self.bits = max(4, int(np.ceil(np.log2(max(n, 1) * 4))))  # load factor <= 0.25
-        self.mask = np.int64((1 << self.bits) - 1)
-        self.slot_keys = np.full(1 << self.bits, -1, dtype=np.int64)
-        self.slot_values = np.full(1 << self.bits, -1, dtype=np.int64)
-        pending = np.arange(n, dtype=np.int64)
-        slots = self._hash(keys)
-        while pending.size:
-            free = self.slot_keys[slots] == -1
-            cand_slots = slots[free]
-            cand = pending[free]
-            uniq, first = np.unique(cand_slots, return_index=True)
-            self.slot_keys[uniq] = keys[cand[first]]
-            self.slot_values[uniq] = cand[first]
-            placed = np.zeros(pending.size, dtype=bool)
-            placed[np.flatnonzero(free)[first]] = True
-            pending = pending[~placed]
-            slots = (slots[~placed] + 1) & self.mask
-
-    def _hash(self, keys: IntArray) -> IntArray:
-        with np.errstate(over="ignore"):
-            mixed = keys.view(np.uint64) * _HASH_MULTIPLIER
-        return (mixed >> np.uint64(64 - self.bits)).astype(np.int64)
-
-    def lookup(self, keys: IntArray) -> IntArray:
-        """Return each key's position in the original array, or -1 when absent."""
-        out = np.full(keys.size, -1, dtype=np.int64)
-        slots = self._hash(keys)
-        todo = np.arange(keys.size, dtype=np.int64)
-        query = keys
-        while todo.size:
-            found_keys = self.slot_keys[slots]
-            match = found_keys == query
-            out[todo[match]] = self.slot_values[slots[match]]
-            again = ~match & (found_keys != -1)
-            todo = todo[again]
-            query = query[again]
-            slots = (slots[again] + 1) & self.mask
-        return out
+def _unigram_columns(keys: IntArray, vocabulary_size: int) -> IntArray:
+    """Column of each token id's unigram feature (-1: none), indexed by token id."""
+    columns = np.full(vocabulary_size + 1, -1, dtype=np.int64)
+    lo, hi = np.searchsorted(keys, [1 << ORDER_SHIFT, 2 << ORDER_SHIFT])
+    columns[keys[lo:hi] & np.int64(MAX_VOCABULARY)] = np.arange(lo, hi, dtype=np.int64)
+    return columns
 
 
 def ngram_keys(
@@ -320,7 +329,21 @@ def ngram_keys(
     doc = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
     rows = [doc]
     keys = [ids | np.int64(1 << ORDER_SHIFT)]
-    for order in range(2, ngram_max + 1):
+    config = FeatureConfig(ngram_max=ngram_max, skip_bigrams=skip_bigrams)
+    for block_rows, block_keys in _longer_ngrams(ids, doc, config):
+        rows.append(block_rows)
+        keys.append(block_keys)
+    return np.concatenate(rows), np.concatenate(keys)
+
+
+def _longer_ngrams(
+    ids: IntArray, doc: IntArray, config: FeatureConfig
+) -> Iterator[tuple[IntArray, IntArray]]:
+    """Yield (row, key) of the n-grams of order 2..``ngram_max``, then of the skip-bigrams.
+
+    ``doc`` is the document (row) of every token.
+    """
+    for order in range(2, config.ngram_max + 1):
         m = ids.size - order + 1
         if m <= 0:
             break
@@ -330,15 +353,12 @@ def ngram_keys(
             packed <<= ID_BITS
             packed |= ids[j : j + m]
         packed |= np.int64(order << ORDER_SHIFT)
-        rows.append(doc[:m][same])
-        keys.append(packed[same])
+        yield doc[:m][same], packed[same]
     m = ids.size - 2
-    if skip_bigrams and m > 0:
+    if config.skip_bigrams and m > 0:
         same = doc[:m] == doc[2:]
         packed = (ids[:m] << ID_BITS) | ids[2:] | np.int64(SKIP_ORDER << ORDER_SHIFT)
-        rows.append(doc[:m][same])
-        keys.append(packed[same])
-    return np.concatenate(rows), np.concatenate(keys)
+        yield doc[:m][same], packed[same]
 
 
 def build_featurizer(texts: Sequence[str], config: FeatureConfig | None = None) -> Featurizer:

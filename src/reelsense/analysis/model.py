@@ -36,7 +36,7 @@ FloatArray = npt.NDArray[np.float64]
 N_RATINGS = 10
 POSITIVE_FROM = 7.0  # ratings >= 7 are positive (aclImdb convention)
 NEGATIVE_UPTO = 4.0  # ratings <= 4 are negative; 5 and 6 train only the rating
-CHUNK_SIZE = 2000  # texts featurised at once inside predict_batch
+CHUNK_SIZE = 250  # texts featurised at once: their temporaries stay in cache (2000: 10% slower)
 N_SCORES = 3  # polarity log-odds, rating if positive, rating if negative
 N_COLUMNS = 4  # weight columns: polarity numerator, squared NB ratio, two ridges
 

@@ -63,6 +63,39 @@ class ScoredBatch:
     aspects: list[AspectMention] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ReviewBatch:
+    """What scoring reads of a batch of stored reviews, as plain lists.
+
+    Sent to worker processes instead of the :class:`StoredReview` objects:
+    pickling a few lists of strings and numbers costs a fraction of pickling
+    a dataclass per review with every stored field (source file, dates, ...).
+    ``texts`` is what the review model reads (headline and body); ``bodies``
+    what the aspect model reads (often the very same string objects, which
+    pickle once).
+    """
+
+    review_ids: list[int]
+    texts: list[str]
+    bodies: list[str]
+    given: list[float | None]
+    stated: list[float | None]
+
+    @classmethod
+    def of(cls, reviews: Sequence[StoredReview]) -> ReviewBatch:
+        """Extract the scoring inputs of ``reviews``, in order."""
+        return cls(
+            review_ids=[item.review_id for item in reviews],
+            texts=[review_text(item.review) for item in reviews],
+            bodies=[item.review.text for item in reviews],
+            given=[item.review.rating for item in reviews],
+            stated=[
+                item.review.stated.value if item.review.stated is not None else None
+                for item in reviews
+            ],
+        )
+
+
 class Analyzer:
     """Scores reviews with a bundle: polarity, ratings and (if present) aspects.
 
@@ -88,17 +121,28 @@ class Analyzer:
         aspects = AspectModel.load(directory) if (directory / ASPECTS_FILE).is_file() else None
         return cls(load(directory), aspects, version)
 
+    def prepare(self) -> Analyzer:
+        """Build every lookup table now rather than on first use; return ``self``."""
+        self.sentiment.featurizer_.prepare()
+        if self.aspects is not None:
+            self.aspects.featurizer.prepare()
+        return self
+
     def score(self, reviews: Sequence[StoredReview]) -> ScoredBatch:
         """Score a batch of stored reviews."""
-        if not reviews:
+        return self.score_batch(ReviewBatch.of(reviews))
+
+    def score_batch(self, batch: ReviewBatch) -> ScoredBatch:
+        """Score a batch given as :class:`ReviewBatch` (what worker processes receive)."""
+        if not batch.review_ids:
             return ScoredBatch([])
-        rows = score_reviews(self.sentiment, reviews, self.version)
+        rows = score_review_batch(self.sentiment, batch, self.version)
         mentions: list[AspectMention] = []
         if self.aspects is not None:
-            found = self.aspects.analyze_reviews([item.review.text for item in reviews])
-            for item, review_rows in zip(reviews, found, strict=True):
+            found = self.aspects.analyze_reviews(batch.bodies)
+            for review_id, review_rows in zip(batch.review_ids, found, strict=True):
                 mentions.extend(
-                    AspectMention(item.review_id, self.version, index, aspect, polarity, p, text)
+                    AspectMention(review_id, self.version, index, aspect, polarity, p, text)
                     for index, text, aspect, polarity, p in review_rows
                 )
         return ScoredBatch(rows, mentions)
@@ -108,24 +152,32 @@ def score_reviews(
     model: SentimentModel, reviews: Sequence[StoredReview], version: str | None = None
 ) -> list[AnalysisRow]:
     """Polarity, predicted rating, and the final rating with its source, per review."""
-    if not reviews:
+    return score_review_batch(model, ReviewBatch.of(reviews), version)
+
+
+def score_review_batch(
+    model: SentimentModel, batch: ReviewBatch, version: str | None = None
+) -> list[AnalysisRow]:
+    """:func:`score_reviews` for a :class:`ReviewBatch`."""
+    if not batch.review_ids:
         return []
-    batch = model.predict_batch([review_text(item.review) for item in reviews])
+    scores = model.predict_batch(batch.texts)
+    model_version = version or model.version_
     rows: list[AnalysisRow] = []
-    for item, p, rating, confidence in zip(
-        reviews,
-        batch.p_positive.tolist(),
-        batch.rating.tolist(),
-        batch.rating_confidence.tolist(),
+    for review_id, given, stated, p, rating, confidence in zip(
+        batch.review_ids,
+        batch.given,
+        batch.stated,
+        scores.p_positive.tolist(),
+        scores.rating.tolist(),
+        scores.rating_confidence.tolist(),
         strict=True,
     ):
-        review = item.review
-        stated = review.stated.value if review.stated is not None else None
-        final = resolve_rating(review.rating, stated, rating, confidence)
+        final = resolve_rating(given, stated, rating, confidence)
         rows.append(
             AnalysisRow(
-                review_id=item.review_id,
-                model_version=version or model.version_,
+                review_id=review_id,
+                model_version=model_version,
                 polarity="positive" if p >= 0.5 else "negative",
                 p_positive=p,
                 predicted_rating=rating,

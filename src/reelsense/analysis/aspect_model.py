@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from reelsense.analysis.aspects import ASPECTS, matcher, split_clauses
+from reelsense.analysis.aspects import ASPECTS, Mention, matcher, review_context, split_clauses
 from reelsense.analysis.features import FeatureConfig, Featurizer
 from reelsense.errors import ConfigError, NotFittedError, ReelsenseError
 from reelsense.store.base import AspectPolarity
@@ -93,6 +93,28 @@ def mark_negation(text: str) -> str:
     if "n" not in text and "N" not in text and "a" not in text:
         return text
     return _NEGATION_RE.sub(_mark, text)
+
+
+_SHORT_ANSWER_WORDS = 4
+_ANSWER_RE = re.compile(
+    r"(?:it|that|this|they|he|she)(?: (?:really|just|certainly|simply))?"
+    r" (?:was|is|were|are|did|does|do)(?:n't| not)?\b",
+    re.IGNORECASE,
+)
+
+
+def _answers(previous: str, sentence: str) -> bool:
+    """Whether ``sentence`` is a short reply to ``previous`` ("The plot?" "Incoherent.").
+
+    A sentence of at most four words answers a question before it; "It
+    wasn't." answers any sentence before it.
+    """
+    words = sentence.split()
+    if len(words) > _SHORT_ANSWER_WORDS:
+        return False
+    if previous.rstrip().endswith("?"):
+        return True
+    return _ANSWER_RE.fullmatch(sentence.strip(" .!")) is not None
 
 
 class AspectModelError(ReelsenseError):
@@ -222,8 +244,15 @@ class AspectModel:
         pending: list[tuple[int, int, str, str, int]] = []
         clause_ids: dict[str, int] = {}
         for r, text in enumerate(texts):
-            for s, sentence in enumerate(split_sentences(text)):
-                found = mentions_of(sentence)
+            sentences = split_sentences(text)
+            context = review_context(sentences)
+            previous: list[Mention] = []
+            for s, sentence in enumerate(sentences):
+                found = mentions_of(sentence, context)
+                if not found and previous and _answers(sentences[s - 1], sentence):
+                    # "The plot?" "Incoherent." — the answer judges the aspects asked about.
+                    found = [Mention(m.aspect, 0, 0) for m in previous]
+                previous = found
                 if not found:
                     continue
                 spans = split_clauses(sentence) if len(found) > 0 else [(0, len(sentence))]

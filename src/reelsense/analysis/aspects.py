@@ -363,7 +363,9 @@ ASPECT_EXCLUSIONS: dict[str, tuple[str, ...]] = {
         r"originality", r"(?:the|this|a|an|tv|television) series of", r"the show (?:must|me|up)",
     ),
     "script": (r"story[ -]?lines?", r"plot[ -]?lines?"),
-    "visuals": (r"animated (?:films?|movies?|features?|menus?|series|shorts?)", r"animation awards?"),
+    "visuals": (
+        r"animated (?:films?|movies?|features?|menus?|series|shorts?)", r"animation awards?",
+    ),
     "direction": (r"direction of the (?:story|plot|film|movie)",),
 }  # fmt: skip
 
@@ -541,11 +543,13 @@ _WORD_START_RE = re.compile(r"(?<!\w)\w")
 _QUOTED_RE = re.compile(r"[\"“]([^\"”]{1,80}?)[\"”]|(?<![\w'])'([^']{1,80}?)'(?![\w])")
 _TITLE_WORD_RE = re.compile(r"[\w'-]+")
 # The review's own title is named as "the film "X"" or opens a sentence as its subject.
-_OWN_TITLE_BEFORE_RE = re.compile(r"(?:the|this|that)? ?(?:film|movie|picture|show|series)\s*$", re.I)
+_OWN_TITLE_BEFORE_RE = re.compile(
+    r"(?:the|this|that)? ?(?:film|movie|picture|show|series)\s*$", re.IGNORECASE
+)
 _OWN_TITLE_AFTER_RE = re.compile(
     r"\s*(?:\(\d{4}\)\s*)?(?:is|was|has|had|contains|follows|tells|stars|starts|begins|shows|"
     r"offers|features|gives|makes|isn't|wasn't|does|did|will|can|could|might|may)\b",
-    re.I,
+    re.IGNORECASE,
 )
 # Actors introduced by the review: "(Kris Kristofferson)", "played by Duke York".
 _NAME = r"[A-Z][\w'.-]+(?: [A-Z][\w'.-]+)+"
@@ -621,10 +625,9 @@ def review_context(sentences: Sequence[str]) -> ReviewContext:
                     continue
                 counts[title] = counts.get(title, 0) + 1
                 before = sentence[: m.start()]
-                if (
-                    _OWN_TITLE_BEFORE_RE.search(before)
-                    or not before.strip(" (*-")
-                    and _OWN_TITLE_AFTER_RE.match(sentence, m.end())
+                if _OWN_TITLE_BEFORE_RE.search(before) or (
+                    not before.strip(" (*-")
+                    and _OWN_TITLE_AFTER_RE.match(sentence, m.end()) is not None
                 ):
                     own.add(title)
         if "(" in sentence or " by " in sentence or "act" in sentence or "star" in sentence:
@@ -691,7 +694,9 @@ class _Matcher:
         if not found:
             return []
         found.sort(key=lambda item: item[0])
-        blocked = [(a, b, self.blocks[i]) for a, b, i in self.exclusions.finditer(sentence, lowered)]
+        blocked = [
+            (a, b, self.blocks[i]) for a, b, i in self.exclusions.finditer(sentence, lowered)
+        ]
         out: list[Mention] = []
         for start, end, aspects in found:
             for aspect in aspects:

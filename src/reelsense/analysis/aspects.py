@@ -88,7 +88,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"emot(?:es|ing)", r"hammy", r"ham-?fisted acting", r"oscar[- ]worthy",
         r"(?:does|did|do) (?:\w+ )?(?:well|fine|nicely|nice work|good work|great work) as",
         r"(?:is|was|are|were) (?:\w+ )?wasted", r"slumming", r"accents?", r"auditioned",
-        r"casting choices?", r"carry the (?:part|role|film|movie)",
+        r"casting choices?", r"interpretation", r"voice[- ]?(?:over )?work", r"voice acting",
+        r"(?:do|does|did) (?:\w+ ){0,2}(?:nice|good|great|fine|excellent|solid|terrific|poor|bad"
+        r"|terrible|decent|credible|amazing|wonderful) work", r"carry the (?:part|role|film|movie)",
     ),
     "story": (
         r"story", r"stories", r"storyline", r"story-?lines?", r"plot", r"plots", r"plotting",
@@ -123,6 +125,15 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"under-developed", r"character development",
         r"behaves?", r"behaved", r"behaviou?rs?", r"motivations?", r"motives",
         r"personalit(?:y|ies)", r"back-?stor(?:y|ies)", r"motive", r"selfish(?:ness)?",
+        # people of the film judged as people: "an insipid girl", "stupid teenagers"
+        r"(?:annoying|insipid|stupid|dumb|idiotic|likable|likeable|selfish|unlikable|unlikeable"
+        r"|irritating|obnoxious|shallow|bland|lovable|loveable|one-note|clueless|brainless"
+        r"|smart|intelligent|cool|tough|sweet|quirky|deadbeat|wannabe|goofy) (?:guy|guys|girl"
+        r"|girls|man|men|woman|women|boy|boys|kid|kids|people|person|couple|family|teenagers?"
+        r"|teens?|mom|dad|father|mother|wife|husband|brothers?|sisters?|goons?|thugs?|jerks?"
+        r"|idiots?|punks?|uncle|aunt)",
+        r"cares? (?:not |less )?(?:about|for) (?:any of|anyone|anybody|him|her|them|these|those"
+        r"|who|what happen)", r"(?:cares?|cared) (?:not )?who (?:wins|lives|dies)",
         r"relationships? between", r"sympathetic", r"unsympathetic",
         r"the way (?:he|she|they) (?:acts?|reacts?|behaves?)",
     ),
@@ -565,6 +576,14 @@ _NAME_JUDGED_RE = re.compile(
     rf"(?: [\w'-]+){{0,4}}? (?:{_JUDGEMENT}|well|wasted|slumming|job|work|turn|funny|best|worst"
     r"|better|worse|nothing|little|moments)\b"
 )
+# A named person "as" a role: "Tom Berenger is cool, calm and deadly as Sgt. Beckett",
+# "Craig Sheffer shows up as her hot-headed husband".
+_NAME_AS_ROLE_RE = re.compile(
+    rf"(?<![\w.])(?!(?:{_NOT_NAME})\b)[A-Z][\w'-]+(?:,? (?:and |& )?[A-Z][\w'-]+)*"
+    r"(?: \([^)]{1,40}\))? (?:is|was|are|were|does|did|shows up|turns up|appears|plays|played"
+    r"|stars|co-stars|excels|shines)\b[^.;:?!]{0,40}? as (?:the|a|an|his|her|their|this|that"
+    r"|[A-Z])"
+)
 # Another work named by a possessive or plural: "Fulci films", "Martino's best films".
 _WORKS_OF_RE = re.compile(
     rf"(?<![\w.])(?!(?:{_NOT_NAME})\b)[A-Z][\w'-]+(?:'s)? (?:(?:other|earlier|later|previous|best"
@@ -685,6 +704,7 @@ class _Matcher:
                 title = _title(m.group(1) or m.group(2))
                 if title is not None and title not in own:
                     found.append((m.start(), m.end(), ("comparison",)))
+        found.extend((m.start(), m.end(), ("acting",)) for m in _NAME_AS_ROLE_RE.finditer(sentence))
         if context is not None and context.actors:
             found.extend(
                 (m.start(), m.end(), ("acting",))

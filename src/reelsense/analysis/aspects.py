@@ -598,9 +598,10 @@ def _title(text: str) -> str | None:
     words = _TITLE_WORD_RE.findall(text)
     if not words or not (text[0].isupper() or text[0].isdigit()) or len(words) > 10:
         return None
-    long_words = [w for w in words if len(w) > 3]
+    # "It's not about you." is dialogue; "The House of the Flying Daggers" a title:
+    # at least half the longer words after the first are capitalised.
+    long_words = [w for w in words[1:] if len(w) > 3]
     capitalised = sum(w[0].isupper() or w[0].isdigit() for w in long_words)
-    # "It's not about you." is dialogue; "The House of the Flying Daggers" a title.
     if long_words and capitalised * 2 < len(long_words):
         return None
     return text.lower()

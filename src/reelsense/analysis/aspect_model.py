@@ -108,13 +108,13 @@ _ANSWER_RE = re.compile(
 def _answers(previous: str, sentence: str) -> bool:
     """Whether ``sentence`` is a short reply to ``previous`` ("The plot?" "Incoherent.").
 
-    A sentence of at most four words answers a question before it; "It
-    wasn't." answers any sentence before it.
+    A sentence of at most four words answers a question of at most four
+    words before it ("Dialogue?"); "It wasn't." answers any sentence before it.
     """
     words = sentence.split()
     if len(words) > _SHORT_ANSWER_WORDS:
         return False
-    if previous.rstrip().endswith("?"):
+    if previous.rstrip().endswith("?") and len(previous.split()) <= _SHORT_ANSWER_WORDS:
         return True
     return _ANSWER_RE.fullmatch(sentence.strip(" .!")) is not None
 
@@ -262,10 +262,11 @@ class AspectModel:
             previous: list[Mention] = []
             for s, sentence in enumerate(sentences):
                 found = mentions_of(sentence, context)
-                if not found and previous and _answers(sentences[s - 1], sentence):
-                    # "The plot?" "Incoherent." — the answer judges the aspects asked about.
-                    found = [Mention(m.aspect, 0, 0) for m in previous]
-                previous = found
+                asked, previous = previous, found
+                if not found and asked and _answers(sentences[s - 1], sentence):
+                    # "The plot?" "Incoherent." — the answer judges the aspects asked
+                    # about (not passed on again: "Yes!!" after it is no answer).
+                    found = [Mention(m.aspect, 0, 0) for m in asked]
                 if not found:
                     continue
                 spans = split_clauses(sentence) if len(found) > 0 else [(0, len(sentence))]

@@ -1,9 +1,8 @@
 """Train the sentence polarity model of :class:`AspectModel` from aclImdb train.
 
-Weak supervision: every sentence of a train review gets its review's label,
-keeping only reviews whose rating is extreme (1-2 or 9-10 by default), where
-most sentences lean the review's way. Reviews named in the aspect gold file
-are left out, so the evaluation never sees its own reviews' labels. A seeded
+Weak supervision: every sentence of a rated train review (1-4 negative,
+7-10 positive) gets its review's label. Reviews named in the aspect dev and
+test files are left out, so the evaluation never sees its own reviews' labels. A seeded
 10% of the reviews is held out to fit the Platt calibration and measure the
 (weak) sentence accuracy. The test split is never read.
 """
@@ -49,8 +48,14 @@ DEFAULT_TEST_PATH = Path(__file__).resolve().parent / "data" / "aspect_test.json
 # (weight, scale, cap) of the whole-review prior; chosen on the dev file (aspect_gold.jsonl)
 # by polarity accuracy, never on the held-out test file.
 DEFAULT_REVIEW_PRIOR = (1.0, 10.0, 3.0)
-# Chosen on the hand-labelled dev set (train reviews outside the gold file).
-DEFAULT_NEUTRAL_BAND = (0.47, 0.53)
+# Chosen on the dev file (aspect_gold.jsonl): any band around 0.5 lowered both the
+# polarity accuracy and the three-way accuracy (gold neutral mentions included),
+# because the clause model cannot tell "neutral" from a weak judgement. So a
+# mention is called neutral only when P(positive) is exactly 0.5.
+DEFAULT_NEUTRAL_BAND = (0.5, 0.5)
+# Every rated train review (5 and 6 do not occur in aclImdb). On the dev file this
+# beat the extreme ratings alone (1-2, 9-10): 0.845 vs 0.820 sign accuracy.
+TRAIN_RATINGS = (1, 2, 3, 4, 7, 8, 9, 10)
 EXTREME_RATINGS = (1, 2, 9, 10)
 
 
@@ -193,7 +198,7 @@ def training_clauses(sentence: str) -> list[str]:
 def read_training_sentences(
     aclimdb_path: str | Path,
     *,
-    ratings: Collection[int] = EXTREME_RATINGS,
+    ratings: Collection[int] = TRAIN_RATINGS,
     exclude: Collection[str] = (),
 ) -> tuple[list[str], list[int], list[int], list[str]]:
     """Training clauses of aclImdb train reviews with a rating in ``ratings``, not in ``exclude``.
@@ -271,9 +276,9 @@ def train_aspect_model(
         "training_data": {
             "source": "aclImdb v1.0 (Maas et al., 2011), train split",
             "path_name": Path(aclimdb_path).name,
-            "selection": "sentences (concessive clauses dropped) of reviews rated 1-2 "
-            "(negative) or 9-10 (positive), reviews of the dev and test gold files excluded",
-            "neutral_band_tuned_on": "hand-labelled dev sentences of other train reviews",
+            "selection": "sentences (concessive clauses dropped) of reviews rated 1-4 "
+            "(negative) or 7-10 (positive), reviews of the dev and test gold files excluded",
+            "neutral_band_tuned_on": "aspect_gold.jsonl (dev)",
             "review_prior_tuned_on": "aspect_gold.jsonl (dev), polarity accuracy",
             "excluded_gold_reviews": len(excluded),
             "n_reviews": len(ids),

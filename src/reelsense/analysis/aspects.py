@@ -246,7 +246,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"cop(?:y|ies|ying|ied)", r"rip(?:s|ped|ping)? off", r"knock-?offs?", r"clones?",
         r"borrow(?:s|ed|ing)? (?:heavily |liberally |a lot )?from", r"homage",
         r"in the (?:vein|tradition|mold|mould|style) of", r"derivative", r"on par with",
-        r"up there with", r"episodes? of", r"between the two", r"(?:any|every) other",
+        r"up there with", r"episodes? of", r"between the two",
         r"other (?:films|movies|shows|works|versions|adaptations)", r"filmography", r"repertoire",
         r"body of work", r"(?:also|as) (?:seen|memorable|good|great|excellent) in",
         r"(?:watch|see|rent) (?:\w+ ){1,4}(?:instead|again)", r"the first (?:two|three)",
@@ -288,7 +288,9 @@ EXCLUSIONS: tuple[str, ...] = (
     r"at the end of the day", r"the end is near", r"to the end of time", r"ended up",
     r"ends? justify", r"ends? meet", r"ends? with a whimper", r"front end", r"dead end",
     r"happy ending (?:massage)", r"ends? (?:its|his|her|their) (?:life|lives|career)",
-    r"the end credits?", r"in conclusion",
+    r"the end credits?", r"in conclusion", r"career[- ]ending",
+    r"the end of (?:his|her|their|its|my|our|\d{4}|the (?:year|decade|war|century|day|season"
+    r"|series|line|world))",
     r"(?:until|till|til|through|to) the (?:very |bitter )?end",
     r"(?:come|came|comes|coming|jump(?:ed|ing)?|draw)"
     r" to (?:the |a |my |this |that )?conclusions?", r"my conclusion", r"a foregone conclusion",

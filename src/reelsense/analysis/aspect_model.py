@@ -291,7 +291,10 @@ class AspectModel:
         review_prior = dict(zip(with_mentions, prior.tolist(), strict=True))
         out: list[list[AspectRow]] = [[] for _ in texts]
         for r, s, sentence, aspect, cid in pending:
-            p = 1.0 / (1.0 + math.exp(-(logits[cid] + review_prior[r])))
+            # The prior stands for the rest of the review: a sentence that is most
+            # of its review gets little of it, a one-sentence review none at all.
+            rest = max(0.0, 1.0 - len(sentence) / len(texts[r]))
+            p = 1.0 / (1.0 + math.exp(-(logits[cid] + rest * review_prior[r])))
             out[r].append((s, sentence, aspect, self.polarity(p), p))
         return out
 
@@ -303,6 +306,8 @@ class AspectModel:
         their review, and a clause alone ("the story is told oddly") often
         carries too few words to tell. The tanh caps what a long review can
         add, so a clearly worded clause still wins against its review.
+        :meth:`analyze_reviews` scales it by the share of the review's
+        characters outside the mention's sentence.
         """
         weight, scale, cap = self.review_prior
         if not texts or weight == 0.0:

@@ -593,6 +593,8 @@ _WORKS_OF_RE = re.compile(
     r"|(?<![\w.])[A-Z][\w]+-like\b"
 )
 
+_WORKS_WORDS = ("films", "movies", "flicks", "pictures", "works", "shorts", "-like")
+
 
 def _title(text: str) -> str | None:
     """``text`` as a normalised work title, or ``None`` when it does not read as one."""
@@ -700,14 +702,21 @@ class _Matcher:
         found.extend(
             (m.start(), m.end(), ("acting",)) for m in _NAMED_JUDGEMENT_RE.finditer(sentence)
         )
-        found.extend((m.start(), m.end(), ("comparison",)) for m in _WORKS_OF_RE.finditer(sentence))
+        # Cheap substring gates first: these patterns start at every capital letter.
+        if any(word in lowered for word in _WORKS_WORDS):
+            found.extend(
+                (m.start(), m.end(), ("comparison",)) for m in _WORKS_OF_RE.finditer(sentence)
+            )
         if '"' in sentence or "'" in sentence or "“" in sentence:
             own = context.own_titles if context is not None else frozenset()
             for m in _QUOTED_RE.finditer(sentence):
                 title = _title(m.group(1) or m.group(2))
                 if title is not None and title not in own:
                     found.append((m.start(), m.end(), ("comparison",)))
-        found.extend((m.start(), m.end(), ("acting",)) for m in _NAME_AS_ROLE_RE.finditer(sentence))
+        if " as " in lowered:
+            found.extend(
+                (m.start(), m.end(), ("acting",)) for m in _NAME_AS_ROLE_RE.finditer(sentence)
+            )
         if context is not None and context.actors:
             found.extend(
                 (m.start(), m.end(), ("acting",))

@@ -9,8 +9,13 @@ Detection is a curated term match with context rules:
    ``chewing the scenery`` is ``acting``, not ``visuals``);
 2. a second expression lists the phrases where a term means something else
    (``cast doubt``, ``shot dead``, ``side effects``, ``in character``, ``I score
-   it 8/10``, ``an original idea``, ``in the end``, ``funny how``...); a term
-   match that overlaps one of them is dropped.
+   it 8/10``, ``in the end``, ``funny how``...); a term match that overlaps
+   one of them is dropped (``ASPECT_EXCLUSIONS`` drop one aspect only: ``an
+   original story`` is fresh, not a comparison, but still about the story);
+3. patterns on names and titles: a named person judged or cast "as" a role is
+   ``acting``; "Fulci films" and quoted titles ("Zombi 2") are ``comparison``;
+4. the rest of the review (:func:`review_context`) tells which quoted title
+   is the review's own (no comparison) and which names are its actors.
 
 Contrast is handled by :func:`split_clauses`: a sentence is cut at ``but``,
 ``although``, ``though``, ``whereas``, ``yet``, ``except``... so that each
@@ -749,6 +754,15 @@ def matcher() -> _Matcher:
 
 def find_mentions(sentence: str, context: ReviewContext | None = None) -> list[Mention]:
     """Every aspect term of ``sentence`` that survives the context rules, in order.
+
+    Parameters
+    ----------
+    sentence:
+        One sentence of a review.
+    context:
+        What the rest of its review says (:func:`review_context`): without it,
+        every quoted title counts as a comparison and single-word actor names
+        are not known.
 
     Example
     -------

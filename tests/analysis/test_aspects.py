@@ -12,16 +12,19 @@ import pytest
 
 from reelsense.analysis.aspect_model import (
     DEFAULT_ASPECTS_DIR,
+    NO_REVIEW_PRIOR,
     AspectModel,
     AspectModelError,
     mark_negation,
 )
-from reelsense.analysis.aspect_train import fit_aspect_model
+from reelsense.analysis.aspect_train import DEFAULT_REVIEW_PRIOR, fit_aspect_model
 from reelsense.analysis.aspects import (
     ASPECTS,
+    ReviewContext,
     analyze_sentences,
     detect_aspects,
     find_mentions,
+    review_context,
     split_clauses,
 )
 
@@ -157,6 +160,67 @@ def test_negation_marks_the_governed_words() -> None:
     assert mark_negation("A fine film.") == "A fine film."
 
 
+# ---------------------------------------------------------------- context rules
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # "original" means fresh here, which drops the comparison only, not the story
+        ("The original story is clever.", "story", "comparison"),
+        # story lines are the plot, not the script's lines
+        ("The story lines never come together.", "story", "script"),
+        ("The storyline was not that cheesy.", "story", None),
+        ("It is a love story between two soldiers.", "story", None),
+        ('It is even worse than "Zombiez" and just as cheap.', "comparison", None),
+        ("Craig Sheffer shows up as her hot-headed husband.", "acting", None),
+        ("I never cared who wins, loses or dies.", "characters", None),
+        ("She plays an insipid girl with no sense.", "characters", None),
+    ],
+)
+def test_context_rules_find_the_aspect(sentence: str, present: str, absent: str | None) -> None:
+    found = detect_aspects(sentence)
+    assert present in found
+    assert absent is None or absent not in found
+
+
+def test_a_quoted_title_is_a_comparison_unless_it_is_the_reviewed_film() -> None:
+    sentences = [
+        '"Red Rock West" is a lovely thriller.',
+        'It is as tense as "Blood Simple" and the film "Red Rock West" is better.',
+    ]
+    context = review_context(sentences)
+    assert context.own_titles == frozenset({"red rock west"})
+    mentions = find_mentions(sentences[1], context)
+    titles = [sentences[1][m.start : m.end] for m in mentions if m.aspect == "comparison"]
+    assert titles == ['"Blood Simple"']
+    assert not [m for m in find_mentions(sentences[0], context) if m.aspect == "comparison"]
+
+
+def test_dialogue_in_quotes_is_not_a_title() -> None:
+    assert "comparison" not in detect_aspects('She yells "It\'s not about you, is it?" at him.')
+
+
+def test_an_actor_introduced_in_parentheses_is_judged_by_surname() -> None:
+    sentences = [
+        "A renegade android (Kris Kristofferson) saves the day.",
+        "Kristofferson was superb.",
+    ]
+    context = review_context(sentences)
+    assert "Kristofferson" in context.actors
+    assert [m.aspect for m in find_mentions(sentences[1], context)] == ["acting"]
+    assert find_mentions(sentences[1], ReviewContext()) == []
+
+
+def test_a_short_answer_inherits_the_aspects_of_the_question(shipped: AspectModel) -> None:
+    rows = shipped.analyze_review("The plot? Incoherent. Dialogue? Atrocious. I left.")
+    assert [(r[0], r[2]) for r in rows] == [
+        (0, "story"),
+        (1, "story"),
+        (2, "script"),
+        (3, "script"),
+    ]
+    assert rows[1][3] == "negative" and rows[3][3] == "negative"
+
+
 # ---------------------------------------------------------------- shipped model
 def test_shipped_model_loads_without_pickle(shipped: AspectModel) -> None:
     with zipfile.ZipFile(DEFAULT_ASPECTS_DIR / "aspects.npz") as archive:
@@ -254,6 +318,44 @@ def test_fitted_model_round_trips_through_json_and_npz(tmp_path: Path) -> None:
     assert np.allclose(loaded.p_positive(texts), model.p_positive(texts))
     assert (tmp_path / "model.json").read_text() == "{}"
     assert loaded.p_positive(texts)[0] > 0.5 > loaded.p_positive(texts)[1]
+
+
+def test_review_prior_leans_a_vague_clause_toward_its_review(tmp_path: Path) -> None:
+    model = _tiny_model()
+    vague = "The music is there."
+    good = f"{vague} The acting is wonderful. The plot is great. The jokes are superb."
+    bad = f"{vague} The acting is awful. The plot is dull. The jokes are terrible."
+    assert model.review_prior == DEFAULT_REVIEW_PRIOR
+    model.review_prior = NO_REVIEW_PRIOR
+    off = [model.analyze_review(t)[0][4] for t in (good, bad)]
+    assert off[0] == pytest.approx(off[1])  # weight 0: the clause alone decides
+    model.review_prior = DEFAULT_REVIEW_PRIOR
+    on = [model.analyze_review(t)[0][4] for t in (good, bad)]
+    assert on[0] > off[0] and on[1] < off[1]
+    model.save(tmp_path)
+    assert AspectModel.load(tmp_path).review_prior == DEFAULT_REVIEW_PRIOR
+
+
+def test_training_excludes_the_dev_and_test_reviews(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reelsense.analysis import aspect_train
+
+    seen: dict[str, set[str]] = {}
+
+    def fake_read(
+        path: object, **kwargs: object
+    ) -> tuple[list[str], list[int], list[int], list[str]]:
+        seen["exclude"] = set(kwargs["exclude"])  # type: ignore[call-overload]
+        texts = ["the acting is wonderful", "the acting is awful"] * 20
+        return texts, [1, 0] * 20, list(range(40)), [str(i) for i in range(40)]
+
+    monkeypatch.setattr(aspect_train, "read_training_sentences", fake_read)
+    aspect_train.train_aspect_model("unused", tmp_path)
+    dev = aspect_train.gold_review_ids(aspect_train.DEFAULT_GOLD_PATH)
+    test = aspect_train.gold_review_ids(aspect_train.DEFAULT_TEST_PATH)
+    assert dev and test and seen["exclude"] == dev | test
+    assert AspectModel.load(tmp_path).review_prior == aspect_train.DEFAULT_REVIEW_PRIOR
 
 
 def test_load_refuses_a_directory_with_a_pickle(tmp_path: Path) -> None:

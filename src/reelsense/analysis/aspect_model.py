@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from reelsense.analysis.aspects import ASPECTS, matcher, split_clauses
+from reelsense.analysis.aspects import ASPECTS, Mention, matcher, review_context, split_clauses
 from reelsense.analysis.features import FeatureConfig, Featurizer
 from reelsense.errors import ConfigError, NotFittedError, ReelsenseError
 from reelsense.store.base import AspectPolarity
@@ -50,6 +51,7 @@ METADATA_FILE = "aspects.json"
 ARRAYS_FILE = "aspects.npz"
 DEFAULT_ASPECTS_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".pck", ".p")
+NO_REVIEW_PRIOR: tuple[float, float, float] = (0.0, 1.0, 0.0)
 
 AspectRow = tuple[int, str, str, AspectPolarity, float]
 """``(sentence_index, sentence_text, aspect, polarity, p_positive)``."""
@@ -95,6 +97,28 @@ def mark_negation(text: str) -> str:
     return _NEGATION_RE.sub(_mark, text)
 
 
+_SHORT_ANSWER_WORDS = 4
+_ANSWER_RE = re.compile(
+    r"(?:it|that|this|they|he|she)(?: (?:really|just|certainly|simply))?"
+    r" (?:was|is|were|are|did|does|do)(?:n't| not)?\b",
+    re.IGNORECASE,
+)
+
+
+def _answers(previous: str, sentence: str) -> bool:
+    """Whether ``sentence`` is a short reply to ``previous`` ("The plot?" "Incoherent.").
+
+    A sentence of at most four words answers a question of at most four
+    words before it ("Dialogue?"); "It wasn't." answers any sentence before it.
+    """
+    words = sentence.split()
+    if len(words) > _SHORT_ANSWER_WORDS:
+        return False
+    if previous.rstrip().endswith("?") and len(previous.split()) <= _SHORT_ANSWER_WORDS:
+        return True
+    return _ANSWER_RE.fullmatch(sentence.strip(" .!")) is not None
+
+
 class AspectModelError(ReelsenseError):
     """An aspect model directory is missing, unsafe (holds a pickle) or of another format."""
 
@@ -118,6 +142,10 @@ class AspectModel:
         The ``aspects_version`` string recorded with every mention.
     negation:
         Whether texts pass through :func:`mark_negation` before featurising.
+    review_prior:
+        ``(weight, scale, cap)``: each mention's log-odds gets
+        ``weight * cap * tanh(z / scale)``, ``z`` being the whole review's
+        log-odds (see :meth:`review_priors`); weight 0 turns it off.
     metadata:
         What ``aspects.json`` says about the training data and metrics.
 
@@ -138,6 +166,7 @@ class AspectModel:
         version: str,
         *,
         negation: bool = True,
+        review_prior: tuple[float, float, float] = NO_REVIEW_PRIOR,
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
         low, high = neutral_band
@@ -156,6 +185,12 @@ class AspectModel:
         self.neutral_band = (float(low), float(high))
         self.version = version
         self.negation = negation
+        weight, scale, cap = review_prior
+        if weight < 0.0 or scale <= 0.0 or cap < 0.0:
+            raise ConfigError(
+                f"review_prior must be (weight >= 0, scale > 0, cap >= 0), not {review_prior}"
+            )
+        self.review_prior = (float(weight), float(scale), float(cap))
         self.metadata: dict[str, Any] = dict(metadata or {})
 
     # ------------------------------------------------------------------ scoring
@@ -222,8 +257,16 @@ class AspectModel:
         pending: list[tuple[int, int, str, str, int]] = []
         clause_ids: dict[str, int] = {}
         for r, text in enumerate(texts):
-            for s, sentence in enumerate(split_sentences(text)):
-                found = mentions_of(sentence)
+            sentences = split_sentences(text)
+            context = review_context(sentences)
+            previous: list[Mention] = []
+            for s, sentence in enumerate(sentences):
+                found = mentions_of(sentence, context)
+                asked, previous = previous, found
+                if not found and asked and _answers(sentences[s - 1], sentence):
+                    # "The plot?" "Incoherent." — the answer judges the aspects asked
+                    # about (not passed on again: "Yes!!" after it is no answer).
+                    found = [Mention(m.aspect, 0, 0) for m in asked]
                 if not found:
                     continue
                 spans = split_clauses(sentence) if len(found) > 0 else [(0, len(sentence))]
@@ -240,11 +283,38 @@ class AspectModel:
                     chosen[mention.aspect] = clause_ids.setdefault(clause, len(clause_ids))
                 for aspect in sorted(chosen, key=order.__getitem__):
                     pending.append((r, s, sentence, aspect, chosen[aspect]))
-        probabilities = self.p_positive(list(clause_ids)).tolist()
+        slope, offset = self.calibration
+        logits = (slope * self.decision_scores(list(clause_ids)) + offset).tolist()
+        # only reviews with a mention are scored whole
+        with_mentions = sorted({item[0] for item in pending})
+        prior = self.review_priors([texts[r] for r in with_mentions])
+        review_prior = dict(zip(with_mentions, prior.tolist(), strict=True))
         out: list[list[AspectRow]] = [[] for _ in texts]
         for r, s, sentence, aspect, cid in pending:
-            p = probabilities[cid]
+            # The prior stands for the rest of the review: a sentence that is most
+            # of its review gets little of it, a one-sentence review none at all.
+            rest = max(0.0, 1.0 - len(sentence) / len(texts[r]))
+            p = 1.0 / (1.0 + math.exp(-(logits[cid] + rest * review_prior[r])))
             out[r].append((s, sentence, aspect, self.polarity(p), p))
+        return out
+
+    def review_priors(self, texts: Sequence[str]) -> FloatArray:
+        """The log-odds each whole review adds to its clauses' scores.
+
+        ``weight * cap * tanh(z / scale)`` where ``z`` is the calibrated
+        log-odds of the whole review: most aspect judgements lean the way of
+        their review, and a clause alone ("the story is told oddly") often
+        carries too few words to tell. The tanh caps what a long review can
+        add, so a clearly worded clause still wins against its review.
+        :meth:`analyze_reviews` scales it by the share of the review's
+        characters outside the mention's sentence.
+        """
+        weight, scale, cap = self.review_prior
+        if not texts or weight == 0.0:
+            return np.zeros(len(texts), dtype=np.float64)
+        a, b = self.calibration
+        z = a * self.decision_scores(texts) + b
+        out: FloatArray = weight * cap * np.tanh(z / scale)
         return out
 
     def analyze_review(self, text: str) -> list[AspectRow]:
@@ -275,6 +345,7 @@ class AspectModel:
         arrays["intercept"] = np.asarray([self.intercept], dtype=np.float64)
         arrays["calibration"] = np.asarray(self.calibration, dtype=np.float64)
         arrays["neutral_band"] = np.asarray(self.neutral_band, dtype=np.float64)
+        arrays["review_prior"] = np.asarray(self.review_prior, dtype=np.float64)
         np.savez_compressed(target / ARRAYS_FILE, **arrays)  # type: ignore[arg-type]
         metadata = {
             **self.metadata,
@@ -285,6 +356,7 @@ class AspectModel:
             "feature_config": self.featurizer.config.to_json(),
             "negation": self.negation,
             "neutral_band": list(self.neutral_band),
+            "review_prior": list(self.review_prior),
             "n_features": self.featurizer.n_features,
             "vocabulary_size": len(self.featurizer.vocabulary),
         }
@@ -340,6 +412,12 @@ class AspectModel:
             featurizer = Featurizer.from_arrays(config, arrays)
             a, b = (float(v) for v in arrays["calibration"])
             low, high = (float(v) for v in arrays["neutral_band"])
+            # models saved before the review prior have none (weight 0)
+            weight, scale, cap = (
+                (float(v) for v in arrays["review_prior"])
+                if "review_prior" in arrays
+                else NO_REVIEW_PRIOR
+            )
             return cls(
                 featurizer,
                 np.asarray(arrays["weights"], dtype=np.float32),
@@ -348,6 +426,7 @@ class AspectModel:
                 (low, high),
                 str(metadata["aspects_version"]),
                 negation=bool(metadata.get("negation", True)),
+                review_prior=(weight, scale, cap),
                 metadata=metadata,
             )
         except (KeyError, TypeError, ValueError, IndexError, ConfigError) as exc:

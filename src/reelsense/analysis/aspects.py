@@ -9,8 +9,13 @@ Detection is a curated term match with context rules:
    ``chewing the scenery`` is ``acting``, not ``visuals``);
 2. a second expression lists the phrases where a term means something else
    (``cast doubt``, ``shot dead``, ``side effects``, ``in character``, ``I score
-   it 8/10``, ``an original idea``, ``in the end``, ``funny how``...); a term
-   match that overlaps one of them is dropped.
+   it 8/10``, ``in the end``, ``funny how``...); a term match that overlaps
+   one of them is dropped (``ASPECT_EXCLUSIONS`` drop one aspect only: ``an
+   original story`` is fresh, not a comparison, but still about the story);
+3. patterns on names and titles: a named person judged or cast "as" a role is
+   ``acting``; "Fulci films" and quoted titles ("Zombi 2") are ``comparison``;
+4. the rest of the review (:func:`review_context`) tells which quoted title
+   is the review's own (no comparison) and which names are its actors.
 
 Contrast is handled by :func:`split_clauses`: a sentence is cut at ``but``,
 ``although``, ``though``, ``whereas``, ``yet``, ``except``... so that each
@@ -23,6 +28,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,10 +41,12 @@ __all__ = [
     "ASPECTS",
     "AspectSentiment",
     "Mention",
+    "ReviewContext",
     "SentenceAspects",
     "analyze_sentences",
     "detect_aspects",
     "find_mentions",
+    "review_context",
     "split_clauses",
 ]
 
@@ -83,6 +91,11 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"on-?screen chemistry", r"chemistry", r"deliver(?:s|ed|y)", r"line delivery",
         r"child actors?", r"supporting actors?", r"lead actors?", r"leads",
         r"emot(?:es|ing)", r"hammy", r"ham-?fisted acting", r"oscar[- ]worthy",
+        r"(?:does|did|do) (?:\w+ )?(?:well|fine|nicely|nice work|good work|great work) as",
+        r"(?:is|was|are|were) (?:\w+ )?wasted", r"slumming", r"accents?", r"auditioned",
+        r"casting choices?", r"interpretation", r"voice[- ]?(?:over )?work", r"voice acting",
+        r"(?:do|does|did) (?:\w+ ){0,2}(?:nice|good|great|fine|excellent|solid|terrific|poor|bad"
+        r"|terrible|decent|credible|amazing|wonderful) work", r"carry the (?:part|role|film|movie)",
     ),
     "story": (
         r"story", r"stories", r"storyline", r"story-?lines?", r"plot", r"plots", r"plotting",
@@ -93,6 +106,20 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"implausib(?:le|ility)", r"clich(?:e|é)d? plot",
         r"inconsistenc(?:y|ies)", r"logical", r"illogical", r"logic", r"confusing", r"mythology",
         r"world-?building", r"allegor(?:y|ical)", r"suspense", r"suspenseful", r"plot devices?",
+        # plausibility, ideas and themes: judged as the story (docs/ASPECTS.md, rule 3)
+        r"story[- ]?lines?", r"credib(?:le|ility)", r"incredible plot", r"not credible",
+        r"suspen(?:d|sion of) (?:my |your |one's |our |all )?disbelief", r"disbelief",
+        r"realistic", r"unrealistic", r"realism", r"far from reality", r"(?:in )?real life",
+        r"(?:historically )?(?:in)?accura(?:te|cy|cies)", r"historically",
+        r"true stor(?:y|ies)", r"based on (?:a |the )?(?:true|real)",
+        r"(?:the|basic|whole|main|central|crazy|interesting|good|great|bad|stupid|silly|dumb"
+        r"|clever|brilliant|novel|fresh|simple|same) ideas?", r"themes?", r"thematic(?:ally)?",
+        r"subject matter", r"topic", r"fable", r"tension", r"intrigue", r"myster(?:y|ies)",
+        r"clich(?:e|é)s?", r"clich(?:e|é)d", r"formula", r"formulaic", r"nonsensical",
+        r"(?:does|do|did)(?:n't| not) make (?:any |much )?sense", r"makes? (?:no |little )?sense",
+        r"holes", r"what (?:was|is) going on", r"nothing (?:much )?happens", r"situations",
+        r"contrived", r"ludicrous", r"absurd", r"preposterous", r"(?:too|so) simple",
+        r"happy ending", r"love story", r"the story goes",
     ),
     "characters": (
         r"characters?", r"characteri[sz]ations?", r"protagonists?", r"antagonists?",
@@ -102,7 +129,16 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"stereotypes?", r"stereotypical", r"well-?developed", r"underdeveloped",
         r"under-developed", r"character development",
         r"behaves?", r"behaved", r"behaviou?rs?", r"motivations?", r"motives",
-        r"personalit(?:y|ies)",
+        r"personalit(?:y|ies)", r"back-?stor(?:y|ies)", r"motive", r"selfish(?:ness)?",
+        # people of the film judged as people: "an insipid girl", "stupid teenagers"
+        r"(?:annoying|insipid|stupid|dumb|idiotic|likable|likeable|selfish|unlikable|unlikeable"
+        r"|irritating|obnoxious|shallow|bland|lovable|loveable|one-note|clueless|brainless"
+        r"|smart|intelligent|cool|tough|sweet|quirky|deadbeat|wannabe|goofy) (?:guy|guys|girl"
+        r"|girls|man|men|woman|women|boy|boys|kid|kids|people|person|couple|family|teenagers?"
+        r"|teens?|mom|dad|father|mother|wife|husband|brothers?|sisters?|goons?|thugs?|jerks?"
+        r"|idiots?|punks?|uncle|aunt)",
+        r"cares? (?:not |less )?(?:about|for) (?:any of|anyone|anybody|him|her|them|these|those"
+        r"|who|what happen)", r"(?:cares?|cared) (?:not )?who (?:wins|lives|dies)",
         r"relationships? between", r"sympathetic", r"unsympathetic",
         r"the way (?:he|she|they) (?:acts?|reacts?|behaves?)",
     ),
@@ -123,7 +159,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"sung", r"singers?", r"composers?", r"composed by", r"theme (?:song|music|tune)",
         r"melod(?:y|ies|ic)", r"tunes?", r"lyrics", r"orchestral", r"orchestra(?:tion)?",
         r"sound design", r"sound mix(?:ing)?", r"sound quality", r"the sound", r"audio",
-        r"musicians?", r"ballads?", r"violins?", r"piano",
+        r"musicians?", r"ballads?", r"violins?", r"piano", r"boom mic", r"sound effects?",
+        r"(?:background|incidental) music", r"sing(?:s|ing)? along", r"sang",
     ),
     "visuals": (
         r"cinematography", r"cinematographers?", r"cinematic", r"photography",
@@ -140,7 +177,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"eye candy", r"widescreen", r"black (?:and|&) white", r"shots", r"close-?ups?",
         r"angles", r"look(?:s|ed)? (?:great|gorgeous|beautiful|stunning|amazing|cheap|"
         r"fantastic|terrible|awful|good|bad|lovely|superb|nice|dated)", r"beautiful to look at",
-        r"scenic", r"vistas?", r"backdrops?", r"grainy", r"picture quality",
+        r"scenic", r"vistas?", r"backdrops?", r"grainy", r"picture[- ]quality",
+        r"filmography is", r"filming", r"filmed", r"animation", r"animated", r"footage",
+        r"production (?:canvas|values?)", r"scenes of", r"environment",
     ),
     "pacing": (
         r"pace", r"paced", r"pacing", r"slow", r"slowly paced", r"slower", r"slowest",
@@ -150,7 +189,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"boring", r"bored", r"boredom", r"tedious", r"tedium", r"plodding", r"sluggish",
         r"padded", r"padding", r"brisk", r"briskly", r"moves along", r"moves quickly",
         r"dull moment", r"(?:hours?|minutes) long", r"(?:last|first) (?:\w+ )?(?:minutes|hour)",
-        r"longueurs", r"snail's pace", r"glacial", r"pacy", r"fast",
+        r"longueurs", r"snail's pace", r"glacial", r"pacy", r"fast", r"chugs? along", r"filler",
+        r"time-?filler", r"boredom", r"cut (?:very )?short", r"(?:paying|pay) attention",
+        r"fell asleep", r"falling asleep", r"(?:frenetic |nervous )?energy", r"too little content",
         r"wish(?:ed)? it would (?:just )?end",
         r"(?:could|couldn't|can't|cannot) wait for it to end",
     ),
@@ -203,6 +244,19 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"same (?:man|director|guy|team|people|writer|person) (?:who|that)"
         r" (?:brought|gave|made|directed)",
         r"(?:an|the) earlier (?:film|movie|version)", r"the old",
+        # other works named by how they relate to this one (docs/ASPECTS.md, rule 8)
+        r"(?:better|worse|superior|inferior|funnier|scarier|smarter|weaker|stronger) than"
+        r" (?:any|anything|most|some|every|its|[\"'])",
+        r"superior", r"inferior", r"much like", r"just like", r"like that one", r"a cross between",
+        r"cop(?:y|ies|ying|ied)", r"rip(?:s|ped|ping)? off", r"knock-?offs?", r"clones?",
+        r"borrow(?:s|ed|ing)? (?:heavily |liberally |a lot )?from", r"homage",
+        r"in the (?:vein|tradition|mold|mould|style) of", r"derivative", r"on par with",
+        r"up there with", r"episodes? of", r"between the two",
+        r"other (?:films|movies|shows|works|versions|adaptations)", r"filmography", r"repertoire",
+        r"body of work", r"(?:also|as) (?:seen|memorable|good|great|excellent) in",
+        r"(?:watch|see|rent) (?:\w+ ){1,4}(?:instead|again)", r"the first (?:two|three)",
+        r"(?:the )?(?:first|second|third|last|previous|next) (?:film|movie|installment|instalment"
+        r"|chapter|entry)", r"inspired by", r"same (?:storyline|plot|story)",
     ),
 }  # fmt: skip
 
@@ -232,13 +286,6 @@ EXCLUSIONS: tuple[str, ...] = (
     r"|lower|higher|\d+(?:\.\d+)?|aggregate|critics'?|test) scores?",
     r"scores? (?:points?|a (?:hit|goal|date|job|role|touchdown))", r"settle (?:a|the) score",
     r"on (?:that|this|every|all) score", r"score-?card", r"scores? (?:high|low|well|poorly)",
-    # original (fresh, not the other work)
-    r"(?:very|so|quite|an|most|more|less|not|truly|highly|wholly|totally|fairly|really|refreshingly"
-    r"|genuinely|nothing|something|anything|remarkably|wonderfully|completely|particularly"
-    r"|strikingly|somewhat|too|incredibly|extremely|un)[ -]original",
-    r"original (?:ideas?|idea|story|stories|concept|premise|plot|script|screenplay|score"
-    r"|music|soundtrack|songs?|thinking|twist|approach|work|material|take|and|or|enough|way)",
-    r"originality",
     # end / ending
     r"in the end", r"the end of the day", r"end(?:s|ed|ing)? up", r"beginning to (?:the )?end",
     r"start to (?:the )?end", r"end result", r"end of (?:story|discussion|the world|an era"
@@ -246,7 +293,9 @@ EXCLUSIONS: tuple[str, ...] = (
     r"at the end of the day", r"the end is near", r"to the end of time", r"ended up",
     r"ends? justify", r"ends? meet", r"ends? with a whimper", r"front end", r"dead end",
     r"happy ending (?:massage)", r"ends? (?:its|his|her|their) (?:life|lives|career)",
-    r"the end credits?", r"in conclusion",
+    r"the end credits?", r"in conclusion", r"career[- ]ending",
+    r"the end of (?:his|her|their|its|my|our|\d{4}|the (?:year|decade|war|century|day|season"
+    r"|series|line|world))",
     r"(?:until|till|til|through|to) the (?:very |bitter )?end",
     r"(?:come|came|comes|coming|jump(?:ed|ing)?|draw)"
     r" to (?:the |a |my |this |that )?conclusions?", r"my conclusion", r"a foregone conclusion",
@@ -257,8 +306,8 @@ EXCLUSIONS: tuple[str, ...] = (
     r"laugh(?:able|ably)", r"laughing ?stock", r"comic[- ]?books?", r"comic[- ]con",
     r"comics? (?:fans?|readers?)", r"comedy of errors",
     # lines, writing, written
-    r"along (?:the|those|these|similar) lines", r"between the lines", r"story ?lines?",
-    r"plot ?lines?", r"(?:bottom|front|finish|production|time|fine|party|punch) lines?",
+    r"along (?:the|those|these|similar) lines", r"between the lines",
+    r"(?:bottom|front|finish|production|time|fine|party|punch) lines?",
     r"lines? (?:up|of (?:sight|code|cocaine|coke|people|fire))", r"blood ?lines?",
     r"(?:writing|write|wrote|written) (?:this|a|my|these|the) (?:review|comment|summary|post)",
     r"(?:i am|i'm|i was|am i|while|before|after|when|worth) writing",
@@ -268,12 +317,11 @@ EXCLUSIONS: tuple[str, ...] = (
     r"(?:the )?writing on the wall",
     # direction
     r"(?:in|from|into|the (?:right|wrong|opposite|same)|a (?:new|different)|any|every) directions?",
-    r"direction of the (?:story|plot)", r"change (?:of )?direction", r"sense of direction",
+    r"change (?:of )?direction", r"sense of direction",
     r"(?:directions?|directed) (?:to|towards|at|against) (?:the |a |him|her|them|me|us)",
     r"stage directions?",
     # story (other senses)
-    r"(?:long story short|cover story|true stor(?:y|ies)|success story|love story|sob story"
-    r"|side of the story|end of story|the story goes)",
+    r"(?:long story short|cover story|success story|sob story|side of the story|end of story)",
     r"(?:a|the) plot (?:to|against)", r"plot(?:s|ted|ting)? (?:to|against|revenge)",
     # acting / performance (other senses)
     r"(?:box[- ]office|financial|sales) performances?",
@@ -319,6 +367,25 @@ EXCLUSIONS: tuple[str, ...] = (
     r"the last minutes? of (?:my|our)",
     r"wits'? end", r"(?:at|to) (?:my|his|her|their) wits",
 )  # fmt: skip
+
+# Phrases that drop one aspect's term only: "original story" is fresh (not the
+# other work) but still about the story; "story lines" are the plot, not the
+# script's lines.
+ASPECT_EXCLUSIONS: dict[str, tuple[str, ...]] = {
+    "comparison": (
+        r"(?:very|so|quite|an|most|more|less|not|truly|highly|wholly|totally|fairly|really"
+        r"|refreshingly|genuinely|nothing|something|anything|remarkably|wonderfully|completely"
+        r"|particularly|strikingly|somewhat|too|incredibly|extremely|un)[ -]original",
+        r"original (?:ideas?|idea|story|stories|concept|premise|plot|script|screenplay|score"
+        r"|music|soundtrack|songs?|thinking|twist|approach|work|material|take|and|or|enough|way)",
+        r"originality", r"(?:the|this|a|an|tv|television) series of", r"the show (?:must|me|up)",
+    ),
+    "script": (r"story[ -]?lines?", r"plot[ -]?lines?"),
+    "visuals": (
+        r"animated (?:films?|movies?|features?|menus?|series|shorts?)", r"animation awards?",
+    ),
+    "direction": (r"direction of the (?:story|plot|film|movie)",),
+}  # fmt: skip
 
 # A person's name (two or more capitalised words) judged by an adjective a few
 # words on: "Patrick Swayze is an excellent ...", "Val Kilmer is outstanding".
@@ -490,6 +557,118 @@ class _Dispatch:
 
 _WORD_START_RE = re.compile(r"(?<!\w)\w")
 
+# A quoted title: "Zombi 2", 'High Fidelity' (an apostrophe inside a word is no quote).
+_QUOTED_RE = re.compile(r"[\"“]([^\"”]{1,80}?)[\"”]|(?<![\w'])'([^']{1,80}?)'(?![\w])")
+_TITLE_WORD_RE = re.compile(r"[\w'-]+")
+# The review's own title is named as "the film "X"" or opens a sentence as its subject.
+_OWN_TITLE_BEFORE_RE = re.compile(
+    r"(?:the|this|that)? ?(?:film|movie|picture|show|series)\s*$", re.IGNORECASE
+)
+_OWN_TITLE_AFTER_RE = re.compile(
+    r"\s*(?:\(\d{4}\)\s*)?(?:is|was|has|had|contains|follows|tells|stars|starts|begins|shows|"
+    r"offers|features|gives|makes|isn't|wasn't|does|did|will|can|could|might|may)\b",
+    re.IGNORECASE,
+)
+# Actors introduced by the review: "(Kris Kristofferson)", "played by Duke York".
+_NAME = r"[A-Z][\w'.-]+(?: [A-Z][\w'.-]+)+"
+_ACTOR_INTRO_RE = re.compile(
+    rf"\(({_NAME})\)|(?:played|portrayed|acted|performed) by ({_NAME})"
+    rf"|(?:actor|actress|star|co-star|comedian) ({_NAME})"
+)
+# One word of a known actor's name judged a few words on: "Swayzee does quite well".
+_NAME_JUDGED_RE = re.compile(
+    r"(?<![\w.])([A-Z][\w'-]+)(?:'s)?"
+    r" (?:is|was|are|were|does|did|gives|gave|looks|seems|makes|made|plays|played|proves|provides"
+    r"|has|had|shows|brings|delivers|manages|steals|carries|comes across|stands out)\b"
+    rf"(?: [\w'-]+){{0,4}}? (?:{_JUDGEMENT}|well|wasted|slumming|job|work|turn|funny|best|worst"
+    r"|better|worse|nothing|little|moments)\b"
+)
+# A named person "as" a role: "Tom Berenger is cool, calm and deadly as Sgt. Beckett",
+# "Craig Sheffer shows up as her hot-headed husband".
+_NAME_AS_ROLE_RE = re.compile(
+    rf"(?<![\w.])(?!(?:{_NOT_NAME})\b)[A-Z][\w'-]+(?:,? (?:and |& )?[A-Z][\w'-]+)*"
+    r"(?: \([^)]{1,40}\))? (?:is|was|are|were|does|did|shows up|turns up|appears|plays|played"
+    r"|stars|co-stars|excels|shines)\b[^.;:?!]{0,40}? as (?:the|a|an|his|her|their|this|that"
+    r"|[A-Z])"
+)
+# Another work named by a possessive or plural: "Fulci films", "Martino's best films".
+_WORKS_OF_RE = re.compile(
+    rf"(?<![\w.])(?!(?:{_NOT_NAME})\b)[A-Z][\w'-]+(?:'s)? (?:(?:other|earlier|later|previous|best"
+    r"|worst|first|last|finest|greatest|own) )?(?:films|movies|flicks|pictures|works|shorts)\b"
+    r"|(?<![\w.])[A-Z][\w]+-like\b"
+)
+
+_WORKS_WORDS = ("films", "movies", "flicks", "pictures", "works", "shorts", "-like")
+
+
+def _title(text: str) -> str | None:
+    """``text`` as a normalised work title, or ``None`` when it does not read as one."""
+    text = text.strip(" ,.!?;:")
+    words = _TITLE_WORD_RE.findall(text)
+    if not words or not (text[0].isupper() or text[0].isdigit()) or len(words) > 10:
+        return None
+    # "It's not about you." is dialogue; "The House of the Flying Daggers" a title:
+    # at least half the longer words after the first are capitalised.
+    long_words = [w for w in words[1:] if len(w) > 3]
+    capitalised = sum(w[0].isupper() or w[0].isdigit() for w in long_words)
+    if long_words and capitalised * 2 < len(long_words):
+        return None
+    return text.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewContext:
+    """What the rest of a review tells about one of its sentences.
+
+    ``own_titles``: quoted titles that name the reviewed work itself (not a
+    comparison); ``actors``: words of the names the review introduces as
+    actors, so that "Swayzee does quite well" counts as ``acting``.
+    """
+
+    own_titles: frozenset[str] = frozenset()
+    actors: frozenset[str] = frozenset()
+
+
+def review_context(sentences: Sequence[str]) -> ReviewContext:
+    """Own titles and actor names of a review, from all of its sentences.
+
+    A quoted title is the review's own when it is quoted twice or more, when
+    "the film" (or similar) comes right before it, or when it opens a sentence
+    as its subject ("'Who Done It?' contains ..."). Actors are the names in
+    parentheses, after "played by" or after "actor"/"actress".
+
+    Example
+    -------
+    >>> ctx = review_context(['"Red Rock West" is great.', 'Nice cast (Nicolas Cage).'])
+    >>> sorted(ctx.own_titles), sorted(ctx.actors)
+    (['red rock west'], ['Cage', 'Nicolas'])
+    """
+    counts: dict[str, int] = {}
+    own: set[str] = set()
+    actors: set[str] = set()
+    for sentence in sentences:
+        if '"' in sentence or "'" in sentence or "“" in sentence:
+            for m in _QUOTED_RE.finditer(sentence):
+                title = _title(m.group(1) or m.group(2))
+                if title is None:
+                    continue
+                counts[title] = counts.get(title, 0) + 1
+                before = sentence[: m.start()]
+                if _OWN_TITLE_BEFORE_RE.search(before) or (
+                    not before.strip(" (*-")
+                    and _OWN_TITLE_AFTER_RE.match(sentence, m.end()) is not None
+                ):
+                    own.add(title)
+        if "(" in sentence or " by " in sentence or "act" in sentence or "star" in sentence:
+            for m in _ACTOR_INTRO_RE.finditer(sentence):
+                name = m.group(1) or m.group(2) or m.group(3)
+                actors.update(w for w in name.split() if len(w) > 2 and w[-1] != ".")
+    own.update(t for t, n in counts.items() if n >= 2)
+    return ReviewContext(frozenset(own), frozenset(actors - _NOT_NAME_SET))
+
+
+_NOT_NAME_SET = frozenset(_NOT_NAME.split("|"))
+
 
 class _Matcher:
     """The term and exclusion dispatchers (built once, on first use)."""
@@ -503,10 +682,24 @@ class _Matcher:
                     owners[fragment].append(aspect)
         self.terms = _Dispatch(list(owners))
         self.owners = [tuple(owners[f]) for f in self.terms.order]
-        self.exclusions = _Dispatch(list(EXCLUSIONS))
+        # expanded exclusion fragment -> the aspects it blocks (None: every aspect)
+        blocks: dict[str, frozenset[str] | None] = {}
+        for fragment in (g for f in EXCLUSIONS for g in _expand_leading_group(f)):
+            blocks[fragment] = None
+        for aspect, fragments in ASPECT_EXCLUSIONS.items():
+            for fragment in (g for f in fragments for g in _expand_leading_group(f)):
+                if fragment in blocks and blocks[fragment] is None:
+                    continue  # already blocks every aspect
+                blocks[fragment] = (blocks.get(fragment) or frozenset()) | {aspect}
+        self.exclusions = _Dispatch(list(blocks))
+        self.blocks = [blocks[f] for f in self.exclusions.order]
 
-    def mentions(self, sentence: str) -> list[Mention]:
-        """Term matches that overlap no exclusion, in order."""
+    def mentions(self, sentence: str, context: ReviewContext | None = None) -> list[Mention]:
+        """Term matches that overlap no exclusion, in order.
+
+        With a ``context``, quoted titles other than the review's own count as
+        ``comparison`` and judged actor names as ``acting``.
+        """
         lowered = sentence.lower()
         if len(lowered) != len(sentence):
             lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in sentence)
@@ -514,14 +707,42 @@ class _Matcher:
         found.extend(
             (m.start(), m.end(), ("acting",)) for m in _NAMED_JUDGEMENT_RE.finditer(sentence)
         )
+        # Cheap substring gates first: these patterns start at every capital letter.
+        if any(word in lowered for word in _WORKS_WORDS):
+            found.extend(
+                (m.start(), m.end(), ("comparison",)) for m in _WORKS_OF_RE.finditer(sentence)
+            )
+        if '"' in sentence or "'" in sentence or "“" in sentence:
+            own = context.own_titles if context is not None else frozenset()
+            for m in _QUOTED_RE.finditer(sentence):
+                title = _title(m.group(1) or m.group(2))
+                if title is not None and title not in own:
+                    found.append((m.start(), m.end(), ("comparison",)))
+        if " as " in lowered:
+            found.extend(
+                (m.start(), m.end(), ("acting",)) for m in _NAME_AS_ROLE_RE.finditer(sentence)
+            )
+        if context is not None and context.actors:
+            found.extend(
+                (m.start(), m.end(), ("acting",))
+                for m in _NAME_JUDGED_RE.finditer(sentence)
+                if m.group(1) in context.actors
+            )
         if not found:
             return []
-        blocked = [(a, b) for a, b, _ in self.exclusions.finditer(sentence, lowered)]
+        found.sort(key=lambda item: item[0])
+        blocked = [
+            (a, b, self.blocks[i]) for a, b, i in self.exclusions.finditer(sentence, lowered)
+        ]
         out: list[Mention] = []
         for start, end, aspects in found:
-            if any(s < end and start < e for s, e in blocked):
-                continue
-            out.extend(Mention(aspect, start, end) for aspect in aspects)
+            for aspect in aspects:
+                if any(
+                    s < end and start < e and (only is None or aspect in only)
+                    for s, e, only in blocked
+                ):
+                    continue
+                out.append(Mention(aspect, start, end))
         return out
 
 
@@ -531,15 +752,24 @@ def matcher() -> _Matcher:
     return _Matcher()
 
 
-def find_mentions(sentence: str) -> list[Mention]:
+def find_mentions(sentence: str, context: ReviewContext | None = None) -> list[Mention]:
     """Every aspect term of ``sentence`` that survives the context rules, in order.
+
+    Parameters
+    ----------
+    sentence:
+        One sentence of a review.
+    context:
+        What the rest of its review says (:func:`review_context`): without it,
+        every quoted title counts as a comparison and single-word actor names
+        are not known.
 
     Example
     -------
     >>> [m.aspect for m in find_mentions("The cast is great but the plot drags.")]
     ['acting', 'story', 'pacing']
     """
-    return matcher().mentions(sentence)
+    return matcher().mentions(sentence, context)
 
 
 def detect_aspects(sentence: str) -> list[str]:

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from reelsense.analysis.aspect_eval import evaluate_aspects
 from reelsense.analysis.aspect_model import AspectModel
+from reelsense.analysis.aspect_train import ASPECTS_VERSION, train_aspect_model
 from reelsense.analysis.comparison import SystemResult, compare_systems
 from reelsense.analysis.lexicons import available_lexicons
 from reelsense.analysis.persist import save
@@ -40,6 +41,17 @@ from reelsense.store.base import Store
 app = typer.Typer()
 
 GOLD_PATH = Path(str(resources.files("reelsense") / "analysis" / "data" / "aspect_gold.jsonl"))
+TEST_GOLD_PATH = Path(str(resources.files("reelsense") / "analysis" / "data" / "aspect_test.jsonl"))
+
+
+class AspectGold(StrEnum):
+    """The hand-labelled aspect files: dev (used for tuning) and the held-out test file."""
+
+    dev = "dev"
+    test = "test"
+
+
+ASPECT_GOLD_PATHS = {AspectGold.dev: GOLD_PATH, AspectGold.test: TEST_GOLD_PATH}
 
 AclImdbArgument = Annotated[
     Path | None,
@@ -82,6 +94,14 @@ def train(
     version: Annotated[
         str | None, typer.Option(help="Model version to record (default: from the data).")
     ] = None,
+    aspects: Annotated[
+        bool,
+        typer.Option(
+            "--aspects",
+            help="Train the aspect sentiment model (aspects.json + aspects.npz) instead, "
+            "from aclImdb train (needs the aclImdb path).",
+        ),
+    ] = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Train a polarity and 1-10 rating model and save it as arrays + JSON.
@@ -89,9 +109,17 @@ def train(
     Uses the aclImdb train split (the test split is never read) and/or the
     reviews in --db that have a given rating. Seeds are fixed: the same data
     gives the same model. `reelsense train ../shared/data/aclImdb_v1.tar.gz
-    -o src/reelsense/models/default` rebuilds the shipped model.
+    -o src/reelsense/models/default` rebuilds the shipped model; add
+    `--aspects` to rebuild the shipped aspect model the same way.
     """
     setup_logging(verbose)
+    if aspects:
+        if data is None:
+            raise ConfigError("--aspects needs the aclImdb path (it trains on aclImdb train)")
+        with stderr().status("training the aspect model on aclImdb train…"):
+            train_aspect_model(data, output)
+        stdout().print(f"saved aspect model {ASPECTS_VERSION} to {output}")
+        return
     if data is None and not from_db:
         raise ConfigError("nothing to train on: give an aclImdb path and/or --from-db")
     err = stderr()
@@ -196,14 +224,16 @@ def detail_table(result: SystemResult) -> Table:
     return table
 
 
-def evaluate_aspect_model(data: Path, model: Path | None) -> None:
+def evaluate_aspect_model(
+    data: Path, model: Path | None, gold: AspectGold = AspectGold.dev
+) -> None:
     """Print per-aspect precision/recall/F1 and polarity accuracy on the gold sentences."""
     aspect_model = AspectModel.load(model or default_model_dir())
     with stderr().status("reading the labelled sentences and scoring them…"):
-        report = evaluate_aspects(GOLD_PATH, data, aspect_model)
+        report = evaluate_aspects(ASPECT_GOLD_PATHS[gold], data, aspect_model)
     table = Table(
-        title=f"Aspects: {report.rows:,} hand-labelled aclImdb train sentences "
-        f"({report.skipped} skipped), model {aspect_model.version}",
+        title=f"Aspects ({gold.value} set): {report.rows:,} hand-labelled aclImdb train "
+        f"sentences ({report.skipped} skipped), model {aspect_model.version}",
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
@@ -246,6 +276,12 @@ def evaluate(
             "sentences instead (needs the aclImdb path).",
         ),
     ] = False,
+    gold: Annotated[
+        AspectGold,
+        typer.Option(
+            help="With --aspects: the dev file (used for tuning) or the held-out test file."
+        ),
+    ] = AspectGold.dev,
     limit: Annotated[
         int | None,
         typer.Option(
@@ -267,7 +303,7 @@ def evaluate(
             raise ConfigError(
                 "--aspects needs the aclImdb path (the labelled sentences are from it)"
             )
-        evaluate_aspect_model(data, model)
+        evaluate_aspect_model(data, model, gold)
         return
     loaded = load_model(model)
     scorers = available_lexicons() if lexicons else []

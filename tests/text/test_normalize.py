@@ -73,7 +73,9 @@ def test_strip_markup_removes_tags_without_tidying() -> None:
     assert strip_markup("no tags &amp; here") == "no tags &amp; here"
 
 
-def test_normalize_text_is_fast_on_short_texts() -> None:
+def test_normalize_text_has_no_pathological_slowness_on_short_texts() -> None:
+    # A guard against regex backtracking, not a benchmark: the bound is 10x below the
+    # measured rate so a loaded machine cannot fail it.
     texts = [
         f"Review {i}: a fine &amp; tense film.<br /><br />The lead is <i>great</i>.  8/10"
         for i in range(5000)
@@ -82,4 +84,4 @@ def test_normalize_text_is_fast_on_short_texts() -> None:
     for text in texts:
         normalize_text(text)
     rate = len(texts) / (time.perf_counter() - start)
-    assert rate > 20_000, f"only {rate:.0f} texts/s"
+    assert rate > 2_000, f"only {rate:.0f} texts/s"

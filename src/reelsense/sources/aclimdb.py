@@ -9,9 +9,9 @@ The layout (Maas et al., 2011)::
 
 It is read from the extracted folder or straight from the ``.tar.gz``. In the
 published archive the ``urls_*.txt`` members come *after* the reviews they
-describe, so an archive is decompressed once while the reviews seen before
-their URL list are spilled (raw, a member at a time) to an anonymous temporary
-file, then replayed. Review texts are never held together in memory.
+describe, so an archive is read in two streaming passes: the first keeps only
+the URL lists (a few MB), the second reads the reviews. Review texts are never
+held together in memory.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import struct
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -39,8 +37,6 @@ _TT_RE = re.compile(r"tt\d+")
 _REVIEW_RE = re.compile(r"(?:^|/)(train|test)/(pos|neg|unsup)/(\d+)_(\d+)\.txt$")
 _URLS_RE = re.compile(r"(?:^|/)(train|test)/urls_(pos|neg|unsup)\.txt$")
 _FILE_RE = re.compile(r"(\d+)_(\d+)\.txt$")
-# A spilled review: name length, data length (see AclImdbSource._tar_records).
-_SPILL_HEADER = struct.Struct("<II")
 
 # (split name, folder, label folder)
 _PARTS = (
@@ -268,56 +264,28 @@ class AclImdbSource:
                 self._files_read += 1
 
     def _tar_records(self) -> Iterator[Record]:
-        """Read a tar archive in one decompression pass.
-
-        Reviews whose ``urls_*.txt`` has not been seen yet (in the published
-        archive: all of them) are spilled, as raw bytes, to an anonymous
-        temporary file and replayed once the URL lists are known. Reading
-        the spill back is much cheaper than inflating and scanning the
-        archive a second time, and the spill lives on disk, not in memory.
-        Records come out in archive order, exactly as a second pass would
-        yield them.
-        """
         name = str(self.path)
         urls: dict[tuple[str, str], list[str]] = {}
         folders = {(folder, label) for _, folder, label in self._parts}
+        for item in scan_tar(self.path, lambda member: _URLS_RE.search(member) is not None):
+            if isinstance(item, Problem):
+                yield item
+                continue
+            found = _URLS_RE.search(item[0])
+            assert found is not None
+            if (found.group(1), found.group(2)) in folders:
+                urls[(found.group(1), found.group(2))] = _url_lines(item[1])
+        if not urls:
+            raise SourceError(name, None, "no aclImdb urls_*.txt members found")
         builder = _Builder()
-
-        def wanted(member: str) -> bool:
-            return _URLS_RE.search(member) is not None or self._wanted_review(member) is not None
-
-        # An unlinked temporary file: nothing is left behind if the process is killed.
-        with tempfile.TemporaryFile(prefix="reelsense-aclimdb-") as spill:
-            spilled = 0
-            for item in scan_tar(self.path, wanted, self._progress):
-                if isinstance(item, Problem):
-                    yield item
-                    continue
-                member, data = item
-                found = _URLS_RE.search(member)
-                if found is not None:
-                    if (found.group(1), found.group(2)) in folders:
-                        urls[(found.group(1), found.group(2))] = _url_lines(data)
-                    continue
-                wanted_review = self._wanted_review(member)
-                assert wanted_review is not None
-                # Once one review waits, later ones wait too, to keep archive order.
-                if spilled or (wanted_review[1], wanted_review[2]) not in urls:
-                    encoded = member.encode("utf-8")
-                    spill.write(_SPILL_HEADER.pack(len(encoded), len(data)))
-                    spill.write(encoded)
-                    spill.write(data)
-                    spilled += 1
-                    continue
-                yield from self._member_records(builder, urls, name, member, data)
-            if not urls:
-                raise SourceError(name, None, "no aclImdb urls_*.txt members found")
-            spill.seek(0)
-            for _ in range(spilled):
-                name_size, data_size = _SPILL_HEADER.unpack(spill.read(_SPILL_HEADER.size))
-                member = spill.read(name_size).decode("utf-8")
-                data = spill.read(data_size)
-                yield from self._member_records(builder, urls, name, member, data)
+        for item in scan_tar(
+            self.path, lambda member: self._wanted_review(member) is not None, self._progress
+        ):
+            if isinstance(item, Problem):
+                yield item
+                continue
+            member, data = item
+            yield from self._member_records(builder, urls, name, member, data)
 
     def _member_records(
         self,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.context import SpawnProcess
@@ -29,6 +30,10 @@ PARALLEL_FROM_BYTES = 20_000_000
 """Inputs at least this large are parsed in a second process by default."""
 # Chunks waiting between the reader process and the writer: bounds memory.
 _QUEUE_CHUNKS = 4
+# Chunks already unpickled by the receiver thread, waiting for the writer.
+_RECEIVED_CHUNKS = 1
+# How often blocked queue calls look at the reader process and the stop flag.
+_POLL_SECONDS = 0.2
 
 
 @dataclass(slots=True)
@@ -135,31 +140,76 @@ def _reader_main(
 
 
 def _read_in_child(sources: Sequence[Source], batch_size: int) -> Iterator[_Chunk]:
-    """Run :func:`_read_chunks` in another process so parsing overlaps writing."""
+    """Run :func:`_read_chunks` in another process so parsing overlaps writing.
+
+    A thread of this process receives (unpickles) the next chunk while the
+    caller writes the current one: SQLite releases the GIL while it works,
+    so the unpickling, about a tenth of the writer's time, leaves the
+    critical path.
+    """
     context = multiprocessing.get_context("spawn")
     chunks: multiprocessing.Queue[_Chunk | None] = context.Queue(maxsize=_QUEUE_CHUNKS)
     reader: SpawnProcess = context.Process(
         target=_reader_main, args=(sources, batch_size, chunks), daemon=True
     )
     reader.start()
+    received: queue.Queue[_Chunk | BaseException | None] = queue.Queue(maxsize=_RECEIVED_CHUNKS)
+    stop = threading.Event()
+    receiver = threading.Thread(
+        target=_receive,
+        args=(reader, chunks, received, stop),
+        name="reelsense-ingest-receiver",
+        daemon=True,
+    )
+    receiver.start()
     try:
         while True:
-            try:
-                chunk = chunks.get(timeout=1.0)
-            except queue.Empty:
-                if not reader.is_alive():
-                    raise SourceError(
-                        "<reader process>", None, f"stopped unexpectedly ({reader.exitcode})"
-                    ) from None
-                continue
-            if chunk is None:
+            item = received.get()
+            if isinstance(item, BaseException):
+                raise item
+            if item is None:
                 break
-            yield chunk
+            yield item
     finally:
+        stop.set()
+        receiver.join()
         if reader.is_alive():
             reader.terminate()
         reader.join()
         chunks.close()
+
+
+def _receive(
+    reader: SpawnProcess,
+    chunks: multiprocessing.Queue[_Chunk | None],
+    received: queue.Queue[_Chunk | BaseException | None],
+    stop: threading.Event,
+) -> None:
+    """Body of the receiver thread: move chunks from the reader process to ``received``.
+
+    Ends after passing on the final ``None`` or an exception (a reader that
+    died is a :class:`SourceError`), or as soon as ``stop`` is set.
+    """
+    item: _Chunk | BaseException | None
+    while not stop.is_set():
+        try:
+            item = chunks.get(timeout=_POLL_SECONDS)
+        except queue.Empty:
+            if reader.is_alive():
+                continue
+            item = SourceError(
+                "<reader process>", None, f"stopped unexpectedly ({reader.exitcode})"
+            )
+        except BaseException as exc:  # handed to the writer, which raises it
+            item = exc
+        while not stop.is_set():
+            try:
+                received.put(item, timeout=_POLL_SECONDS)
+                break
+            except queue.Full:
+                continue
+        if not isinstance(item, _Chunk):
+            return
 
 
 def ingest(

@@ -8,9 +8,10 @@ Ratings are on the 1–10 scale.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, fields
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 RatingField = Literal["text", "headline"]
 
@@ -28,6 +29,12 @@ class StatedRating:
     start: int
     end: int
     field: RatingField = "text"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Records cross a process boundary by the hundred thousand during a
+        # parallel ingest: rebuild them through the constructor rather than the
+        # dataclass default state functions, which look fields up per object.
+        return (type(self), _state(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,12 @@ class Movie:
     source_file: str | None = None
     source_line: int | None = None
     source_end_line: int | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Records cross a process boundary by the hundred thousand during a
+        # parallel ingest: rebuild them through the constructor rather than the
+        # dataclass default state functions, which look fields up per object.
+        return (type(self), _state(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +96,12 @@ class Review:
     split: str | None = None
     label: str | None = None
     source_end_line: int | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Records cross a process boundary by the hundred thousand during a
+        # parallel ingest: rebuild them through the constructor rather than the
+        # dataclass default state functions, which look fields up per object.
+        return (type(self), _state(self))
 
     @property
     def key(self) -> str:
@@ -123,6 +142,24 @@ class Problem:
     def __str__(self) -> str:
         place = self.source_file if self.line is None else f"{self.source_file}:{self.line}"
         return f"{place}: {self.message}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Records cross a process boundary by the hundred thousand during a
+        # parallel ingest: rebuild them through the constructor rather than the
+        # dataclass default state functions, which look fields up per object.
+        return (type(self), _state(self))
+
+
+_GETTERS: dict[type, operator.attrgetter[Any]] = {
+    cls: operator.attrgetter(*(f.name for f in fields(cls)))
+    for cls in (StatedRating, Movie, Review, Problem)
+}
+
+
+def _state(record: StatedRating | Movie | Review | Problem) -> tuple[Any, ...]:
+    """A record's field values in declaration order (its constructor's arguments)."""
+    state: tuple[Any, ...] = _GETTERS[type(record)](record)
+    return state
 
 
 Record = Movie | Review | Problem

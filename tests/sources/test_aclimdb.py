@@ -144,6 +144,30 @@ def test_missing_urls_in_archive_is_a_source_error(tmp_path: Path) -> None:
         list(read_aclimdb(path))
 
 
+def test_archive_reviews_before_and_after_their_urls_keep_archive_order(tmp_path: Path) -> None:
+    # train/pos's urls come first (read directly), the rest after their reviews
+    # (spilled and replayed): the output is in archive order either way.
+    members = layout()
+    first_urls = next(m for m in members if m[0].endswith("train/urls_pos.txt"))
+    members.remove(first_urls)
+    members.insert(1, first_urls)
+    path = tmp_path / "mixed.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    got = reviews(list(read_aclimdb(path)))
+    expected = [name for name, _ in members if "urls_" not in name and name.endswith(".txt")]
+    assert [f"aclImdb/{r.external_id.split('/', 1)[1]}.txt" for r in got if r.external_id] == (
+        expected
+    )
+    linked = {r.external_id: r.movie_id for r in got}
+    assert linked["aclImdb/train/pos/1_8"] == "tt9900302"
+    assert linked["aclImdb/test/neg/1_4"] == "tt9900306"
+    assert linked["aclImdb/train/unsup/0_0"] == "tt9900307"
+
+
 def test_review_without_url_line_is_a_problem(tmp_path: Path) -> None:
     root = build_tree(tmp_path)
     (root / "test" / "pos" / "5_8.txt").write_text("An extra review.")

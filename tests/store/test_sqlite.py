@@ -154,6 +154,20 @@ def test_schema_version_records_every_migration(db_path: Path) -> None:
     assert rows[0] == (1, "initial")
 
 
+def test_full_text_index_merges_segments_eight_at_a_time(db_path: Path) -> None:
+    # Cheaper batch indexing during ingest; search and the index stay correct.
+    with SQLiteStore(db_path) as store:
+        store.write(corpus())
+        hits = store.search(SearchQuery("lighthouse"))
+    conn = _raw(db_path)
+    setting = conn.execute("SELECT v FROM reviews_fts_config WHERE k = 'automerge'").fetchone()
+    check = "INSERT INTO reviews_fts (reviews_fts, rank) VALUES ('integrity-check', 1)"
+    conn.execute(check)
+    conn.close()
+    assert setting == (8,)
+    assert hits
+
+
 def test_migrations_are_idempotent(db_path: Path) -> None:
     for _ in range(3):
         SQLiteStore(db_path).close()

@@ -4,6 +4,8 @@
 >>> store = open_store(":memory:")
 """
 
+import logging
+
 from reelsense.errors import (
     ConfigError,
     LimitError,
@@ -24,6 +26,10 @@ from reelsense.text.ratings import extract_stated_rating
 from reelsense.text.sentences import repair_glued, split_sentences
 
 __version__ = "0.1.0"
+
+# A library leaves logging to its application: without this, Python's last-resort
+# handler would print warnings the CLI already reports as problems.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "ColumnMapping",

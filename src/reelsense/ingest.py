@@ -114,6 +114,15 @@ class _Chunk:
     error: SourceError | None = None
 
 
+ChunkReader = Callable[[Sequence[Source], int], Iterable[_Chunk]]
+"""Reads ``sources`` in chunks of about ``batch_size`` records for :func:`ingest`.
+
+Chunks must come in source order, each source ending with one ``last``
+chunk, as :func:`_read_chunks` yields them (``reader=`` of :func:`ingest`;
+the Dask engine reads on its workers this way).
+"""
+
+
 def _read_chunks(sources: Sequence[Source], batch_size: int) -> Iterator[_Chunk]:
     """Read every source in order, in chunks of about ``batch_size`` records."""
     for index, source in enumerate(sources):
@@ -221,6 +230,7 @@ def ingest(
     parallel: bool = False,
     on_progress: ProgressCallback | None = None,
     on_problem: ProblemCallback | None = None,
+    reader: ChunkReader | None = None,
 ) -> IngestReport:
     """Read every source and store its movies, reviews and problems.
 
@@ -241,6 +251,10 @@ def ingest(
     on_progress, on_problem:
         Optional callbacks for a progress bar and for reporting problems as
         they are found.
+    reader:
+        Reads the sources elsewhere, e.g. on Dask workers
+        (:class:`reelsense.engines.dask_ingest.DaskReader`); overrides
+        ``parallel``. Writing stays here, unchanged.
 
     Returns
     -------
@@ -257,7 +271,12 @@ def ingest(
     report = IngestReport(inputs=len(sources) + len(unreadable))
     failures: list[Record] = [Problem(e.path, e.line, e.problem) for e in unreadable]
     report.failed.extend(str(e) for e in unreadable)
-    chunks = _read_in_child(sources, batch_size) if parallel else _read_chunks(sources, batch_size)
+    if reader is not None:
+        chunks: Iterable[_Chunk] = reader(sources, batch_size)
+    elif parallel:
+        chunks = _read_in_child(sources, batch_size)
+    else:
+        chunks = _read_chunks(sources, batch_size)
     bytes_before = 0
     if failures:
         _store_chunk(_Chunk(-1, list(failures), 0, 0), store, report, on_problem)

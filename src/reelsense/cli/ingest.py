@@ -18,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from reelsense.cli.analysis import EngineName
 from reelsense.cli.common import (
     DbOption,
     VerboseOption,
@@ -27,9 +28,11 @@ from reelsense.cli.common import (
     stderr,
     stdout,
 )
+from reelsense.errors import ConfigError
 from reelsense.ingest import (
     DEFAULT_BATCH_SIZE,
     PARALLEL_FROM_BYTES,
+    ChunkReader,
     IngestProgress,
     IngestReport,
     discover,
@@ -43,6 +46,7 @@ from reelsense.sources.limits import parse_size
 
 _DEFAULTS = IngestLimits()
 _LIMITS = "Limits (against hostile or broken input)"
+_DASK = "Reading on Dask"
 
 app = typer.Typer()
 
@@ -76,6 +80,34 @@ def ingest(
             "--parallel/--serial",
             help="Parse in a second process while writing (default: for inputs over 20 MB).",
             show_default=False,
+        ),
+    ] = None,
+    engine: Annotated[
+        EngineName | None,
+        typer.Option(
+            "--engine",
+            help="Where inputs are parsed: local (this machine) or dask (a local Dask "
+            "cluster, or --scheduler); the database is always written from here. Default: local.",
+            show_default=False,
+            rich_help_panel=_DASK,
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (tcp://host:8786); implies --engine dask. Every input "
+            "path must exist on the workers under the same name (a shared file system); one "
+            "a worker cannot see is reported as a problem.",
+            rich_help_panel=_DASK,
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worker processes of the local Dask cluster (default: every core).",
+            rich_help_panel=_DASK,
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -141,10 +173,15 @@ def ingest(
     members, a symlink loop or a link leading out of the folder, a FIFO)
     are reported with the option that raises the limit; the rest is read.
 
+    With --engine dask the inputs are parsed on Dask workers and the records
+    sent back here to be written; with --scheduler the workers must see the
+    input paths (a shared file system).
+
     Exit status: 0 when everything was read cleanly, 1 when some input had
     problems or could not be read (the rest is still stored).
     """
     setup_logging(verbose)
+    reader = _reader(engine, scheduler, workers, parallel)
     items = list(mapping or [])
     if rating_scale is not None:
         items.append(f"rating_scale={rating_scale}")
@@ -199,6 +236,7 @@ def ingest(
                     parallel=parallel,
                     on_progress=show_progress,
                     on_problem=show_problem,
+                    reader=reader,
                 )
             except KeyboardInterrupt:
                 progress.stop()
@@ -211,6 +249,23 @@ def ingest(
     stdout().print(summary_table(report))
     if not report.clean:
         raise typer.Exit(1)
+
+
+def _reader(
+    name: EngineName | None, scheduler: str | None, workers: int | None, parallel: bool | None
+) -> ChunkReader | None:
+    """The Dask reader the options ask for, or ``None`` to read here."""
+    if scheduler is not None and name is EngineName.LOCAL:
+        raise ConfigError("--scheduler needs --engine dask (or no --engine)")
+    if name is EngineName.DASK or scheduler is not None:
+        if parallel is not None:
+            raise ConfigError("--parallel/--serial choose how to read locally; not with Dask")
+        from reelsense.engines.dask_ingest import DaskReader  # dask is an optional extra
+
+        return DaskReader(scheduler=scheduler, workers=workers)
+    if workers is not None:
+        raise ConfigError("--workers sizes a local Dask cluster: add --engine dask")
+    return None
 
 
 def summary_table(report: IngestReport) -> Table:

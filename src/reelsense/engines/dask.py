@@ -88,6 +88,67 @@ def _bundle_files(model_dir: Path) -> dict[str, bytes]:
     return files
 
 
+def connect(
+    stack: ExitStack,
+    *,
+    scheduler: str | None,
+    workers: int | None,
+    threads_per_worker: int = 1,
+    connect_timeout: float = 10.0,
+) -> distributed.Client:
+    """A client of ``scheduler``, or of a new ``LocalCluster``; ``stack`` closes both.
+
+    Parameters
+    ----------
+    stack:
+        Closes the client (and the ``LocalCluster`` started here) on exit.
+    scheduler:
+        ``"tcp://host:port"`` of a running scheduler, or ``None`` for a
+        ``LocalCluster`` of ``workers`` processes (default: every core).
+    workers, threads_per_worker:
+        The ``LocalCluster``'s size.
+    connect_timeout:
+        Seconds to wait for ``scheduler``.
+
+    Returns
+    -------
+    distributed.Client
+
+    Raises
+    ------
+    ConfigError
+        The scheduler cannot be reached.
+
+    Example
+    -------
+    >>> with ExitStack() as stack:  # doctest: +SKIP
+    ...     client = connect(stack, scheduler=None, workers=2)
+    """
+    if scheduler is None:
+        cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=threads_per_worker,
+            processes=True,
+            dashboard_address=None,
+            # no dashboard; its small HTTP server (/health) on a free port, not 8787
+            scheduler_kwargs={"dashboard_address": ":0"},
+            # distributed's INFO logs only when reelsense's are wanted (--verbose)
+            silence_logs=False if logger.isEnabledFor(logging.INFO) else logging.WARNING,
+        )
+        stack.enter_context(cluster)
+        local: distributed.Client = distributed.Client(cluster)  # type: ignore[no-untyped-call]
+        stack.enter_context(local)
+        return local
+    try:
+        client: distributed.Client = distributed.Client(  # type: ignore[no-untyped-call]
+            scheduler, timeout=connect_timeout
+        )
+    except OSError as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from exc
+    stack.enter_context(client)
+    return client
+
+
 class DaskEngine:
     """Scores batches on a Dask cluster: a private ``LocalCluster`` or a scheduler.
 
@@ -159,29 +220,13 @@ class DaskEngine:
 
     def _client(self, stack: ExitStack) -> distributed.Client:
         """Connect (starting a LocalCluster if no scheduler); ``stack`` closes it."""
-        if self.scheduler is None:
-            cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=self.workers or os.cpu_count() or 1,
-                threads_per_worker=self.threads_per_worker,
-                processes=True,
-                dashboard_address=None,
-                # no dashboard; its small HTTP server (/health) on a free port, not 8787
-                scheduler_kwargs={"dashboard_address": ":0"},
-                # distributed's INFO logs only when reelsense's are wanted (--verbose)
-                silence_logs=False if logger.isEnabledFor(logging.INFO) else logging.WARNING,
-            )
-            stack.enter_context(cluster)
-            local: distributed.Client = distributed.Client(cluster)  # type: ignore[no-untyped-call]
-            stack.enter_context(local)
-            return local
-        try:
-            client: distributed.Client = distributed.Client(  # type: ignore[no-untyped-call]
-                self.scheduler, timeout=self.connect_timeout
-            )
-        except OSError as exc:
-            raise ConfigError(f"cannot reach the Dask scheduler {self.scheduler}: {exc}") from exc
-        stack.enter_context(client)
-        return client
+        return connect(
+            stack,
+            scheduler=self.scheduler,
+            workers=self.workers,
+            threads_per_worker=self.threads_per_worker,
+            connect_timeout=self.connect_timeout,
+        )
 
     def score(self, batches: Iterable[list[StoredReview]]) -> Iterator[ScoredBatch]:
         """Score every batch on the cluster; yield each as it completes.

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reelsense.analysis.scoring import Analyzer, ScoredBatch
 from reelsense.errors import ConfigError
+from reelsense.lifeline import exit_with_parent
 from reelsense.store.base import StoredReview
 
 # The one analyzer a worker process holds, loaded once by its initializer:
@@ -21,6 +22,7 @@ _worker_analyzer: Analyzer | None = None
 
 def _init_worker(model_dir: str) -> None:
     global _worker_analyzer
+    exit_with_parent()  # a killed analyze must not leave workers holding the model
     _worker_analyzer = Analyzer.load(Path(model_dir))
 
 

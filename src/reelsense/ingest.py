@@ -17,6 +17,7 @@ from multiprocessing.context import SpawnProcess
 from pathlib import Path
 
 from reelsense.errors import SourceError
+from reelsense.lifeline import exit_with_parent
 from reelsense.records import Movie, Problem, Record, Review
 from reelsense.sources import ColumnMapping, open_sources
 from reelsense.sources.base import Source
@@ -143,6 +144,7 @@ def _reader_main(
     sources: Sequence[Source], batch_size: int, out: multiprocessing.Queue[_Chunk | None]
 ) -> None:
     """Body of the reader process: parse sources, hand chunks to the writer."""
+    exit_with_parent()  # else a killed ingest leaves this blocked on a full queue
     for chunk in _read_chunks(sources, batch_size):
         out.put(chunk)
     out.put(None)

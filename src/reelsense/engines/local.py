@@ -23,6 +23,7 @@ from pathlib import Path
 
 from reelsense.analysis.scoring import Analyzer, ReviewBatch, ScoredBatch
 from reelsense.errors import ConfigError
+from reelsense.lifeline import exit_with_parent
 from reelsense.store.base import StoredReview
 
 # The one analyzer a worker process holds, loaded once by its initializer:
@@ -36,6 +37,7 @@ START_METHODS = ("fork", "spawn")
 def _init_worker(model_dir: str) -> None:
     """Initializer of a spawned worker: load the bundle."""
     global _worker_analyzer
+    exit_with_parent()  # a killed analyze must not leave workers holding the model
     _worker_analyzer = Analyzer.load(Path(model_dir))
 
 

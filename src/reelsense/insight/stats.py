@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import mannwhitneyu
 
 from reelsense.errors import ConfigError
 from reelsense.insight.terms import distinctive_terms
@@ -198,6 +197,9 @@ def compare_ratings(
     1.0
     """
     xa, xb = _as_array(a, "a"), _as_array(b, "b")
+    # Imported here: scipy.stats takes 0.4 s to import, and every CLI command would pay it.
+    from scipy.stats import mannwhitneyu
+
     test = mannwhitneyu(xa, xb, alternative="two-sided")
     u_stat, p_value = float(test.statistic), float(test.pvalue)
     if math.isnan(p_value):  # identical constant samples: no evidence of any difference

@@ -4,8 +4,8 @@ In one run:
 - ingests the 25,000 aclImdb **test** reviews into a fresh SQLite database
   (and, for the memory check, all 50,000 labelled train + test reviews into
   another);
-- runs ``analyze`` with the review model alone (polarity and 1-10 ratings;
-  the in-process engine on every core, as the CLI does) on each database in a
+- runs ``analyze --no-aspects`` (polarity and 1-10 ratings; the in-process
+  engine on every core, as the CLI does) on each database in a
   fresh process: reviews/s, and peak RSS of the run
   (parent + workers), which must stay flat as the corpus doubles;
 - scores a seeded sample of the same texts with VADER in one process:
@@ -58,11 +58,12 @@ def peak_rss_mb() -> float:
     return (own + children) / 1024
 
 
-def worker(db: Path, workers: int | None, model_dir: Path) -> None:
+def worker(db: Path, workers: int | None, aspects: bool) -> None:
     """Run analyze on ``db`` in this process; print JSON figures."""
     before = os.times()
     with SQLiteStore(db) as store:
-        report = analyze(store, LocalEngine(model_dir, workers=workers))
+        engine = LocalEngine(default_model_dir(), aspects=aspects, workers=workers)
+        report = analyze(store, engine)
     after = os.times()
     # CPU seconds of this process and its (finished) workers: a load-independent figure
     cpu = sum(after[:4]) - sum(before[:4])
@@ -83,8 +84,10 @@ def build_db(archive: Path, db: Path, splits: tuple[str, ...]) -> int:
     return report.stored.reviews_new
 
 
-def run_analyze(db: Path, workers: int | None, model_dir: Path) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--worker", "--db", str(db), "--model-dir", str(model_dir)]
+def run_analyze(db: Path, workers: int | None, aspects: bool) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--worker", "--db", str(db)]
+    if not aspects:
+        cmd.append("--no-aspects")
     if workers is not None:
         cmd += ["--workers", str(workers)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -116,11 +119,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int)
     parser.add_argument("--repeat", type=int, default=3, help="analyze + VADER pairs")
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--model-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--no-aspects", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.db, args.workers, args.model_dir)
+        worker(args.db, args.workers, not args.no_aspects)
         return
     if not args.archive.is_file():
         sys.exit(f"aclImdb archive not found: {args.archive} (pass --archive)")
@@ -136,11 +139,7 @@ def main() -> None:
         small, large = Path(tmp) / "25k.db", Path(tmp) / "50k.db"
         n_small = build_db(args.archive, small, ("test",))
         n_large = build_db(args.archive, large, ("train", "test"))
-        # The review model alone (polarity and ratings: the issue-4 figure) ...
-        review_only = Path(tmp) / "review-model"
-        review_only.mkdir()
-        for name in ("model.json", "arrays.npz"):
-            shutil.copy(model_dir / name, review_only / name)
+        # `analyze --no-aspects` (polarity and ratings: the issue-4 figure) ...
         small_copy = Path(tmp) / "25k-full.db"
         shutil.copy(small, small_copy)
         texts = list(texts_of(small))
@@ -150,7 +149,7 @@ def main() -> None:
             fresh = Path(tmp) / f"25k-run{i}.db"
             shutil.copy(small, fresh)  # unscored: every run does the whole job
             load_before = os.getloadavg()[0]
-            run = run_analyze(fresh, args.workers, review_only)
+            run = run_analyze(fresh, args.workers, aspects=False)
             vader_i, vader_cpu = vader_rate(sample)
             fresh.unlink()
             rate_i = run["scored"] / run["seconds"]
@@ -163,17 +162,17 @@ def main() -> None:
             )
         pairs.sort(key=lambda pair: pair[0])
         _, rate, vader, _, ours = pairs[len(pairs) // 2]
-        ours_large = run_analyze(large, args.workers, review_only)
-        # ... and the whole bundle, aspects included, as `reelsense analyze` runs it.
-        full = run_analyze(small_copy, args.workers, model_dir)
+        ours_large = run_analyze(large, args.workers, aspects=False)
+        # ... and the whole bundle, aspects included, as `reelsense analyze` runs by default.
+        full = run_analyze(small_copy, args.workers, aspects=True)
 
     growth = ours_large["peak_rss_mb"] / ours["peak_rss_mb"] - 1
     print(f"data: aclImdb test split, {n_small:,} reviews (memory check: {n_large:,})")
     print(f"median of {len(pairs)} back-to-back pairs (by speed-up):")
     print(f"{'system':<34}{'reviews/s':>12}")
-    print(f"{'reelsense analyze (all cores)':<34}{rate:>12,.0f}")
+    print(f"{'reelsense analyze --no-aspects':<34}{rate:>12,.0f}")
     full_rate = full["scored"] / full["seconds"]
-    print(f"{'  … with aspect sentiment too':<34}{full_rate:>12,.0f}")
+    print(f"{'reelsense analyze (with aspects)':<34}{full_rate:>12,.0f}")
     vader_name = f"VADER (one process, {len(sample)} texts)"
     print(f"{vader_name:<34}{vader:>12,.0f}")
     print(f"speed-up over VADER: {rate / vader:.1f}x")

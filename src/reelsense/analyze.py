@@ -38,9 +38,10 @@ class AnalyzeReport:
         return self.scored / self.seconds if self.seconds > 0 else 0.0
 
 
-def model_version_of(model_dir: Path) -> tuple[str, str]:
-    """The version string and JSON metadata of a model bundle."""
-    version, metadata = bundle_metadata(model_dir)
+def model_version_of(model_dir: Path, *, aspects: bool = True) -> tuple[str, str]:
+    """The version string and JSON metadata of a model bundle (``aspects``: with its
+    aspect model, when it has one)."""
+    version, metadata = bundle_metadata(model_dir, aspects=aspects)
     return version, json.dumps(metadata, sort_keys=True)
 
 
@@ -76,7 +77,7 @@ def analyze(
     >>> engine = LocalEngine(default_model_dir())  # doctest: +SKIP
     >>> analyze(open_store("reviews.db"), engine).scored  # doctest: +SKIP
     """
-    version, metadata_json = model_version_of(engine.model_dir)
+    version, metadata_json = model_version_of(engine.model_dir, aspects=engine.aspects)
     store.register_model(version, metadata_json)
     todo = store.count_unscored(version)
     total = store.counts().reviews

@@ -85,3 +85,19 @@ def test_predict_bad_json_names_the_line(cli: Cli, tmp_path: Path) -> None:
 
 def test_predict_needs_exactly_one_input(cli: Cli) -> None:
     assert cli("predict").exit_code == 1
+
+
+def test_analyze_without_aspects_keeps_its_own_model_version(ingested: Cli) -> None:
+    result = ingested("analyze", "--quiet", "--no-aspects")
+    assert result.exit_code == 0, result.output
+    assert "scored 2 reviews" in result.stdout
+    (version,) = {v for (v,) in query(ingested.db, "select model_version from analyses")}
+    assert "+asp" not in version
+    assert query(ingested.db, "select count(*) from aspect_mentions") == [(0,)]
+    # the whole bundle is another version: everything is scored again, aspects included
+    full = ingested("analyze", "--quiet")
+    assert "scored 2 reviews" in full.stdout
+    versions = {v for (v,) in query(ingested.db, "select distinct model_version from analyses")}
+    (bundle,) = versions - {version}
+    assert bundle.startswith(f"{version}+asp")
+    assert query(ingested.db, "select count(*) from aspect_mentions")[0][0] > 0

@@ -40,17 +40,21 @@ def load_model(directory: Path | None = None) -> SentimentModel:
     return load(directory if directory is not None else default_model_dir())
 
 
-def bundle_metadata(directory: Path) -> tuple[str, dict[str, Any]]:
-    """The version of a bundle (``review+aspects``) and its combined metadata."""
+def bundle_metadata(directory: Path, *, aspects: bool = True) -> tuple[str, dict[str, Any]]:
+    """The version of a bundle (``review+aspects``) and its combined metadata.
+
+    With ``aspects=False`` the bundle is the review model alone, whatever the
+    directory holds: its version then has no aspect part.
+    """
     metadata = read_metadata(directory)
     version = str(metadata["version"])
     aspects_path = directory / ASPECTS_FILE
-    if aspects_path.is_file():
-        aspects = json.loads(aspects_path.read_text(encoding="utf-8"))
-        version = f"{version}+{aspects['aspects_version']}"
+    if aspects and aspects_path.is_file():
+        aspect_meta = json.loads(aspects_path.read_text(encoding="utf-8"))
+        version = f"{version}+{aspect_meta['aspects_version']}"
         metadata = {
             **metadata,
-            "aspects": {k: aspects.get(k) for k in ("aspects_version", "metrics")},
+            "aspects": {k: aspect_meta.get(k) for k in ("aspects_version", "metrics")},
         }
     return version, metadata
 
@@ -114,12 +118,14 @@ class Analyzer:
         self.version = version
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> Analyzer:
-        """Load a bundle (default: the shipped one)."""
+    def load(cls, directory: Path | None = None, *, aspects: bool = True) -> Analyzer:
+        """Load a bundle (default: the shipped one); ``aspects=False`` leaves out
+        its aspect model (polarity and ratings only, several times faster)."""
         directory = directory if directory is not None else default_model_dir()
-        version, _ = bundle_metadata(directory)
-        aspects = AspectModel.load(directory) if (directory / ASPECTS_FILE).is_file() else None
-        return cls(load(directory), aspects, version)
+        version, _ = bundle_metadata(directory, aspects=aspects)
+        with_aspects = aspects and (directory / ASPECTS_FILE).is_file()
+        aspect_model = AspectModel.load(directory) if with_aspects else None
+        return cls(load(directory), aspect_model, version)
 
     def prepare(self) -> Analyzer:
         """Build every lookup table now rather than on first use; return ``self``."""

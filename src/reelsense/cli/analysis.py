@@ -59,7 +59,11 @@ class EngineName(StrEnum):
 
 
 def _engine(
-    name: EngineName | None, scheduler: str | None, model_dir: Path, workers: int | None
+    name: EngineName | None,
+    scheduler: str | None,
+    model_dir: Path,
+    workers: int | None,
+    aspects: bool,
 ) -> Engine:
     """The engine the options ask for; ``--scheduler`` implies dask."""
     if scheduler is not None and name is EngineName.LOCAL:
@@ -67,8 +71,8 @@ def _engine(
     if name is EngineName.DASK or scheduler is not None:
         from reelsense.engines.dask import DaskEngine  # dask is an optional extra
 
-        return DaskEngine(model_dir, scheduler=scheduler, workers=workers)
-    return LocalEngine(model_dir, workers=workers)
+        return DaskEngine(model_dir, aspects=aspects, scheduler=scheduler, workers=workers)
+    return LocalEngine(model_dir, aspects=aspects, workers=workers)
 
 
 @app.command()
@@ -99,6 +103,15 @@ def analyze(
             "--engine dask. Workers need reelsense installed; the model is sent to them.",
         ),
     ] = None,
+    aspects: Annotated[
+        bool,
+        typer.Option(
+            "--aspects/--no-aspects",
+            help="Aspect sentiment too (what audiences say about acting, story, music...). "
+            "--no-aspects scores polarity and ratings only, about ten times faster; the "
+            "results are kept under their own model version.",
+        ),
+    ] = True,
     batch_size: Annotated[int, typer.Option(min=1, help="Reviews per batch.")] = 2000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     verbose: VerboseOption = False,
@@ -106,12 +119,13 @@ def analyze(
     """Score every review not yet scored by the current model.
 
     Writes polarity, its probability, the predicted 1-10 rating and the final
-    rating with its source (given > stated in the text > predicted). Batches
-    are committed as they finish: an interrupted run keeps its work, and
-    running it again scores only the rest.
+    rating with its source (given > stated in the text > predicted), and the
+    aspects each sentence talks about with their polarity. Batches are
+    committed as they finish: an interrupted run keeps its work, and running it
+    again scores only the rest.
     """
     setup_logging(verbose)
-    scorer = _engine(engine, scheduler, model or default_model_dir(), workers)
+    scorer = _engine(engine, scheduler, model or default_model_dir(), workers, aspects)
     err = stderr()
     progress = Progress(
         TextColumn("[bold]analyze"),

@@ -11,7 +11,8 @@ from reelsense.store.base import StoredReview
 
 
 class Engine(Protocol):
-    """Scores batches of reviews with the model in ``model_dir``.
+    """Scores batches of reviews with the model in ``model_dir`` (its aspect model too
+    when ``aspects`` is true and the bundle has one).
 
     ``score`` consumes ``batches`` lazily (only a bounded number are in flight,
     so memory stays flat) and yields one :class:`ScoredBatch` per batch, not
@@ -19,6 +20,7 @@ class Engine(Protocol):
     """
 
     model_dir: Path
+    aspects: bool
 
     def score(self, batches: Iterable[list[StoredReview]]) -> Iterator[ScoredBatch]:
         """Score every batch; yield its rows as soon as they are ready."""

@@ -51,9 +51,10 @@ logger = logging.getLogger(__name__)
 class _AnalyzerPlugin(distributed.WorkerPlugin):
     """Loads one Analyzer per worker: from a path, or from shipped bundle files."""
 
-    def __init__(self, model_dir: str, files: dict[str, bytes] | None) -> None:
+    def __init__(self, model_dir: str, files: dict[str, bytes] | None, aspects: bool) -> None:
         self.model_dir = model_dir
         self.files = files
+        self.aspects = aspects
         self.copy_dir: Path | None = None
         self.analyzer: Analyzer | None = None
 
@@ -66,7 +67,7 @@ class _AnalyzerPlugin(distributed.WorkerPlugin):
                 (directory / name).write_bytes(data)
             self.copy_dir = directory
             self.files = None  # the copy on disk is enough; free the bytes
-        self.analyzer = Analyzer.load(directory)
+        self.analyzer = Analyzer.load(directory, aspects=self.aspects)
 
     def teardown(self, worker: distributed.Worker) -> None:
         self.analyzer = None
@@ -157,6 +158,8 @@ class DaskEngine:
     model_dir:
         The model directory to load (see the module docstring for how it
         reaches the workers).
+    aspects:
+        Score aspect sentiment too, when the bundle has an aspect model.
     scheduler:
         ``None`` starts a ``LocalCluster`` of worker processes for each
         :meth:`score` call and closes it afterwards; ``"tcp://host:port"``
@@ -190,6 +193,7 @@ class DaskEngine:
         self,
         model_dir: Path,
         *,
+        aspects: bool = True,
         scheduler: str | None = None,
         workers: int | None = None,
         threads_per_worker: int = 1,
@@ -211,6 +215,7 @@ class DaskEngine:
         if scheduler is not None and "://" not in scheduler:
             raise ConfigError(f"scheduler {scheduler!r} is not an address like tcp://host:8786")
         self.model_dir = model_dir
+        self.aspects = aspects
         self.scheduler = scheduler
         self.workers = workers
         self.threads_per_worker = threads_per_worker
@@ -244,7 +249,8 @@ class DaskEngine:
             ship = self.ship_model if self.ship_model is not None else self.scheduler is not None
             plugin_name = f"reelsense-analyzer-{uuid.uuid4().hex}"
             files = _bundle_files(self.model_dir) if ship else None
-            client.register_plugin(_AnalyzerPlugin(str(self.model_dir), files), name=plugin_name)
+            plugin = _AnalyzerPlugin(str(self.model_dir), files, self.aspects)
+            client.register_plugin(plugin, name=plugin_name)
             stack.callback(client.unregister_worker_plugin, plugin_name)
             logger.info(
                 "scoring on %d Dask workers at %s (model %s)",

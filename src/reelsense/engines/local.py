@@ -34,11 +34,11 @@ _worker_analyzer: Analyzer | None = None
 START_METHODS = ("fork", "spawn")
 
 
-def _init_worker(model_dir: str) -> None:
+def _init_worker(model_dir: str, aspects: bool) -> None:
     """Initializer of a spawned worker: load the bundle."""
     global _worker_analyzer
     exit_with_parent()  # a killed analyze must not leave workers holding the model
-    _worker_analyzer = Analyzer.load(Path(model_dir))
+    _worker_analyzer = Analyzer.load(Path(model_dir), aspects=aspects)
 
 
 def _adopt_analyzer(analyzer: Analyzer) -> None:
@@ -69,6 +69,8 @@ class LocalEngine:
     ----------
     model_dir:
         The model directory to load.
+    aspects:
+        Score aspect sentiment too, when the bundle has an aspect model.
     workers:
         Worker processes; ``None`` means ``os.cpu_count()``.
     in_flight:
@@ -87,6 +89,7 @@ class LocalEngine:
         self,
         model_dir: Path,
         *,
+        aspects: bool = True,
         workers: int | None = None,
         in_flight: int = 2,
         start_method: str | None = None,
@@ -98,6 +101,7 @@ class LocalEngine:
         if start_method is not None and start_method not in START_METHODS:
             raise ConfigError(f"start_method must be one of {START_METHODS}, not {start_method!r}")
         self.model_dir = model_dir
+        self.aspects = aspects
         self.workers = workers
         self.in_flight = in_flight
         self.start_method = start_method
@@ -116,7 +120,7 @@ class LocalEngine:
         stream = iter(batches)
         head = list(itertools.islice(stream, self.n_workers))
         if self.n_workers == 1 or len(head) < self.n_workers:
-            analyzer = Analyzer.load(self.model_dir)
+            analyzer = Analyzer.load(self.model_dir, aspects=self.aspects)
             for batch in itertools.chain(head, stream):
                 yield analyzer.score(batch)
             return
@@ -127,10 +131,11 @@ class LocalEngine:
         limit = self.n_workers * self.in_flight
         method = self.start_method or default_start_method()
         initializer: Callable[..., None] = _init_worker
-        initargs: tuple[object, ...] = (str(self.model_dir),)
+        initargs: tuple[object, ...] = (str(self.model_dir), self.aspects)
         if method == "fork":
             # loaded and tables built once, here: the forked workers share them
-            initializer, initargs = _adopt_analyzer, (Analyzer.load(self.model_dir).prepare(),)
+            analyzer = Analyzer.load(self.model_dir, aspects=self.aspects).prepare()
+            initializer, initargs = _adopt_analyzer, (analyzer,)
         with ProcessPoolExecutor(
             self.n_workers,
             mp_context=get_context(method),

@@ -44,6 +44,7 @@ def _init_worker(model_dir: str, aspects: bool) -> None:
 def _adopt_analyzer(analyzer: Analyzer) -> None:
     """Initializer of a forked worker: the analyzer is the parent's, inherited, not pickled."""
     global _worker_analyzer
+    exit_with_parent()
     _worker_analyzer = analyzer
 
 

@@ -18,6 +18,7 @@ codes, 5xx and other check failures.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 import warnings
@@ -29,8 +30,6 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi import checks as openapi_checks
 
 from reelsense.analysis.scoring import default_model_dir
 from reelsense.analyze import analyze
@@ -39,22 +38,10 @@ from reelsense.ingest import discover, ingest
 from reelsense.store import SQLiteStore, Store, open_store
 from reelsense.web import create_app
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for the suite's checks
+from tests.web.schema_checks import CHECKS, negative_data_refused
+
 DEFAULT_SEED = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed"
-CHECKS = [
-    not_a_server_error,
-    openapi_checks.status_code_conformance,
-    openapi_checks.content_type_conformance,
-    openapi_checks.response_schema_conformance,
-]
-
-
-def negative_data_refused(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Schemathesis' negative-data check, also counting 413/414 (too large to read) as
-    a refusal: the check only knows the codes of parameter validation."""
-    if response.status_code in (413, 414):
-        return None
-    result: bool | None = openapi_checks.negative_data_rejection(ctx, response, case)
-    return result
 
 
 def build_db(seed: Path, db: Path) -> None:

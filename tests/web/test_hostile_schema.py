@@ -17,12 +17,11 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi import checks as openapi_checks
 
 from reelsense.store import SQLiteStore
 from reelsense.web import create_app
 from tests.insight.corpus import ORIGINAL, REMAKE, build_store
+from tests.web.schema_checks import CHECKS, negative_data_refused
 
 EXAMPLES = 12
 """Requests per operation and mode in the suite (the benchmark sends many more)."""
@@ -36,22 +35,6 @@ OPERATIONS = [
     "POST /api/predict",
     "GET /api/problems",
 ]
-
-CHECKS = [
-    not_a_server_error,
-    openapi_checks.status_code_conformance,
-    openapi_checks.content_type_conformance,
-    openapi_checks.response_schema_conformance,
-]
-
-
-def negative_data_refused(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Schemathesis' negative-data check, also counting 413/414 (too large to read) as
-    a refusal: the check only knows the codes of parameter validation."""
-    if response.status_code in (413, 414):
-        return None
-    result: bool | None = openapi_checks.negative_data_rejection(ctx, response, case)
-    return result
 
 
 # Values that exist in the corpus, so that valid requests reach past "no such movie".

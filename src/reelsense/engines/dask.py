@@ -89,6 +89,22 @@ def _bundle_files(model_dir: Path) -> dict[str, bytes]:
     return files
 
 
+def check_cluster_options(scheduler: str | None, workers: int | None, in_flight: int) -> None:
+    """Raise :class:`ConfigError` for options no Dask run can honour (both engines check
+    them before starting anything)."""
+    if workers is not None and workers < 1:
+        raise ConfigError(f"workers must be 1 or more, not {workers}")
+    if scheduler is not None and workers is not None:
+        raise ConfigError(
+            "--workers sets the size of a local Dask cluster; with --scheduler, "
+            "start as many workers as wanted on the cluster itself"
+        )
+    if in_flight < 1:
+        raise ConfigError(f"in_flight must be 1 or more, not {in_flight}")
+    if scheduler is not None and "://" not in scheduler:
+        raise ConfigError(f"scheduler {scheduler!r} is not an address like tcp://host:8786")
+
+
 def connect(
     stack: ExitStack,
     *,
@@ -201,19 +217,9 @@ class DaskEngine:
         ship_model: bool | None = None,
         connect_timeout: float = 10.0,
     ) -> None:
-        if workers is not None and workers < 1:
-            raise ConfigError(f"workers must be 1 or more, not {workers}")
-        if scheduler is not None and workers is not None:
-            raise ConfigError(
-                "--workers sets the size of a local Dask cluster; with --scheduler, "
-                "start as many workers as wanted on the cluster itself"
-            )
+        check_cluster_options(scheduler, workers, in_flight)
         if threads_per_worker < 1:
             raise ConfigError(f"threads_per_worker must be 1 or more, not {threads_per_worker}")
-        if in_flight < 1:
-            raise ConfigError(f"in_flight must be 1 or more, not {in_flight}")
-        if scheduler is not None and "://" not in scheduler:
-            raise ConfigError(f"scheduler {scheduler!r} is not an address like tcp://host:8786")
         self.model_dir = model_dir
         self.aspects = aspects
         self.scheduler = scheduler

@@ -40,7 +40,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import cast
 
-from reelsense.engines.dask import connect
+from reelsense.engines.dask import check_cluster_options, connect
 from reelsense.errors import ConfigError, SourceError
 from reelsense.ingest import _Chunk, _read_chunks
 from reelsense.sources.base import Source
@@ -130,17 +130,7 @@ class DaskReader:
         in_flight: int = 2,
         connect_timeout: float = 10.0,
     ) -> None:
-        if workers is not None and workers < 1:
-            raise ConfigError(f"workers must be 1 or more, not {workers}")
-        if scheduler is not None and workers is not None:
-            raise ConfigError(
-                "--workers sets the size of a local Dask cluster; with --scheduler, "
-                "start as many workers as wanted on the cluster itself"
-            )
-        if in_flight < 1:
-            raise ConfigError(f"in_flight must be 1 or more, not {in_flight}")
-        if scheduler is not None and "://" not in scheduler:
-            raise ConfigError(f"scheduler {scheduler!r} is not an address like tcp://host:8786")
+        check_cluster_options(scheduler, workers, in_flight)
         self.scheduler = scheduler
         self.workers = workers
         self.in_flight = in_flight

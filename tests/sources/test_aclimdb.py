@@ -257,6 +257,26 @@ def test_review_name_that_is_not_a_readable_file_is_a_problem(tmp_path: Path) ->
     records = list(read_aclimdb(root, splits=["test"]))
     problems = [(Path(p.source_file).name, p.message) for p in records if isinstance(p, Problem)]
     assert sorted(problems) == [
-        ("0_10.txt", "not a readable file; skipped"),
+        ("0_10.txt", "broken symbolic link; skipped"),
         ("1_7.txt", "not a readable file; skipped"),
     ]
+
+
+def test_review_links_are_read_only_inside_the_dataset(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "data")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not a review of anything")
+    outside = root / "test" / "pos" / "0_10.txt"
+    outside.unlink()
+    outside.symlink_to(secret)
+    inside = root / "test" / "pos" / "1_7.txt"
+    kept = inside.read_bytes()
+    inside.unlink()
+    (root / "test" / "kept.txt").write_bytes(kept)
+    inside.symlink_to(root / "test" / "kept.txt")
+    records = list(read_aclimdb(root, splits=["test"]))
+    (problem,) = [p for p in records if isinstance(p, Problem)]
+    assert Path(problem.source_file).name == "0_10.txt"
+    assert "outside" in problem.message and "not followed" in problem.message
+    assert all("not a review of anything" not in r.text for r in reviews(records))
+    assert 1 in {r.position for r in reviews(records) if r.label == "pos"}

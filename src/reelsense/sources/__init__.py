@@ -29,6 +29,7 @@ from reelsense.sources.crawler_source import (
     looks_like_crawler,
 )
 from reelsense.sources.limits import IngestLimits
+from reelsense.sources.links import link_refusal, special_kind
 from reelsense.sources.tabular import (
     TABULAR_SUFFIXES,
     ColumnMapping,
@@ -103,43 +104,6 @@ def _is_crawler_file(path: Path) -> bool:
     return looks_like_crawler(_sniff(path))
 
 
-def _special_kind(mode: int) -> str | None:
-    """``"a FIFO"``, ``"a device"``, ... for what is neither a file nor a folder."""
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
-def _link_refusal(path: Path, root: Path) -> str | None:
-    """Why a symbolic link in a walked tree is not read, or ``None`` to read it.
-
-    Links are followed only to regular files inside the tree: a link loop,
-    a broken link, or a link leading elsewhere on the machine (``~/.ssh``,
-    ``/dev/zero``) is refused. Linked folders are never walked.
-    """
-    try:
-        target = Path(os.path.realpath(path, strict=True))
-        mode = target.stat().st_mode
-    except (OSError, RuntimeError) as exc:
-        loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
-        return "symbolic link loop; skipped" if loop else "broken symbolic link; skipped"
-    if not target.is_relative_to(root):
-        return (
-            f"symbolic link to {target}, outside {root}; not followed "
-            "(give that path on the command line to read it)"
-        )
-    if stat.S_ISDIR(mode):
-        return None
-    kind = _special_kind(mode)
-    return f"symbolic link to {kind}; skipped" if kind else None
-
-
 class _Walk:
     """The state of walking one folder given on the command line."""
 
@@ -155,7 +119,7 @@ class _Walk:
         for name in sorted((d for d in dirnames if not d.startswith(".")), key=_natural):
             path = directory / name
             if path.is_symlink():
-                reason = _link_refusal(path, self.real_root)
+                reason = link_refusal(path, self.real_root)
                 if reason is not None:
                     yield RefusedSource(path, reason)
                 continue  # a link inside the tree: its target is walked anyway
@@ -173,14 +137,14 @@ class _Walk:
     def file(self, path: Path) -> Source | None:
         """The source for one walked file, a refusal, or ``None`` when not a review file."""
         if path.is_symlink():
-            reason = _link_refusal(path, self.real_root)
+            reason = link_refusal(path, self.real_root)
             if reason is not None:
                 return RefusedSource(path, reason)
         try:
             mode = path.stat().st_mode
         except OSError as exc:
             return RefusedSource(path, exc.strerror or "cannot read")
-        kind = _special_kind(mode)
+        kind = special_kind(mode)
         if kind is not None:
             return RefusedSource(path, f"{kind}, not a file; skipped")
         if not _is_crawler_file(path):
@@ -272,7 +236,7 @@ def open_sources(
             reason = {errno.ENOENT: "no such file or directory", errno.ELOOP: "symbolic link loop"}
             problem = reason.get(exc.errno or 0, exc.strerror or "cannot read")
             raise SourceError(str(path), None, problem) from exc
-        kind = _special_kind(mode)
+        kind = special_kind(mode)
         if kind is not None:
             # opening a FIFO blocks until someone writes; /dev/zero never ends
             raise SourceError(str(path), None, f"{kind}, not a file; skipped")

@@ -26,6 +26,7 @@ from reelsense.errors import ConfigError, LimitError, SourceError
 from reelsense.records import Movie, Problem, Record, Review
 from reelsense.sources.archives import ArchiveMember, ArchiveReader, scan_tar
 from reelsense.sources.limits import IngestLimits
+from reelsense.sources.links import link_refusal
 from reelsense.text.normalize import normalize_text
 from reelsense.text.ratings import extract_stated_rating
 
@@ -251,6 +252,7 @@ class AclImdbSource:
         if root is None:
             raise SourceError(str(self.path), None, "no aclImdb train/ or test/ folder found")
         builder = _Builder()
+        real_root = Path(os.path.realpath(root))  # links may only lead to files in here
         for split, folder, label in self._parts:
             directory = root / folder / label
             if not directory.is_dir():
@@ -269,7 +271,13 @@ class AclImdbSource:
             with os.scandir(directory) as entries:
                 for entry in entries:
                     found = _FILE_RE.fullmatch(entry.name)
-                    if found and entry.is_file():
+                    if (
+                        found
+                        and entry.is_symlink()
+                        and (refused := link_refusal(Path(entry.path), real_root)) is not None
+                    ):
+                        yield Problem(str(directory / entry.name), None, refused)
+                    elif found and entry.is_file():
                         files.append((int(found.group(1)), int(found.group(2)), entry.name))
                     elif not entry.name.startswith("."):
                         reason = "not a readable file; skipped" if found else _NOT_A_REVIEW

@@ -81,6 +81,12 @@ def test_group_with_fewer_than_two_movies_is_a_query_error() -> None:
         compare_group(build_store(), "NoSuchGroup")
 
 
+def test_group_larger_than_asked_for_is_a_query_error() -> None:
+    with pytest.raises(QueryError, match="compare at most 1"):
+        compare_group(build_store(), "Group7", max_movies=1)
+    assert len(compare_group(build_store(), "Group7", max_movies=2).movies) == 2
+
+
 def test_comparing_one_movie_is_a_query_error() -> None:
     with pytest.raises(QueryError):
         compare_movies(build_store(), [OTHER, OTHER])

@@ -243,16 +243,19 @@ def compare_group(
     terms: int = 10,
     resamples: int = 10_000,
     random_state: int = 0,
+    max_movies: int | None = None,
 ) -> Comparison:
     """Compare the movies of one crawler group (``Group3``): the original first, then remakes.
 
     Members are ordered by their position in the group (0 is the original).
-    Other parameters as :func:`compare_movies`.
+    ``max_movies`` refuses larger groups (the web app bounds a request's work
+    with it). Other parameters as :func:`compare_movies`.
 
     Raises
     ------
     QueryError
-        The group has fewer than two movies (or does not exist).
+        The group has fewer than two movies (or does not exist), or more than
+        ``max_movies``.
 
     Example
     -------
@@ -262,6 +265,11 @@ def compare_group(
     if len(members) < 2:
         raise QueryError(
             f"group {group_name!r} has {len(members)} movie(s); a comparison needs at least two"
+        )
+    if max_movies is not None and len(members) > max_movies:
+        raise QueryError(
+            f"group {group_name!r} has {len(members)} movies; compare at most {max_movies} "
+            "at a time (pick them with movies=...)"
         )
     positions = {
         m.movie_id: store.movie_stats(m.movie_id).group_positions.get(group_name, 1 << 30)

@@ -50,6 +50,7 @@ from reelsense.web.state import StateDep, StoreDep
 __all__ = [
     "COMPARE_RESAMPLES",
     "MAX_COMPARE",
+    "MAX_COMPARE_GROUP",
     "MAX_OFFSET",
     "MAX_QUERY",
     "MAX_SEARCH_PAGE",
@@ -62,6 +63,8 @@ MAX_OFFSET = 100_000
 MAX_QUERY = 500
 MAX_SEARCH_PAGE = 100
 MAX_COMPARE = 8
+MAX_COMPARE_GROUP = 20
+"""Most movies of one crawler group compared in one request (each costs a bootstrap)."""
 COMPARE_RESAMPLES = 2000
 """Bootstrap resamples per pair in ``/api/compare`` (the CLI uses more)."""
 
@@ -271,7 +274,9 @@ def compare(
     if (movies is None) == (group is None):
         raise ConfigError("give either movies (two or more) or a group, not both or neither")
     if group is not None:
-        result = compare_group(store, group, resamples=COMPARE_RESAMPLES)
+        result = compare_group(
+            store, group, resamples=COMPARE_RESAMPLES, max_movies=MAX_COMPARE_GROUP
+        )
     else:
         assert movies is not None
         for movie_id in movies:

@@ -28,7 +28,7 @@ from reelsense.store.base import (
     SearchQuery,
 )
 from reelsense.web import charts
-from reelsense.web.api import COMPARE_RESAMPLES, MAX_COMPARE, MAX_QUERY
+from reelsense.web.api import COMPARE_RESAMPLES, MAX_COMPARE, MAX_COMPARE_GROUP, MAX_QUERY
 from reelsense.web.queries import (
     MovieFilter,
     ReviewFilter,
@@ -252,7 +252,9 @@ def compare_page(
     if group and chosen:
         raise ConfigError("give either a group or movies to compare, not both")
     if group:
-        comparison = compare_group(store, group, resamples=COMPARE_RESAMPLES)
+        comparison = compare_group(
+            store, group, resamples=COMPARE_RESAMPLES, max_movies=MAX_COMPARE_GROUP
+        )
     elif chosen:
         for movie_id in chosen:
             require_movie(store, movie_id)

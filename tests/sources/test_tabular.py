@@ -99,6 +99,15 @@ def test_no_movie_column_uses_file_stem(tmp_path: Path) -> None:
     assert reviews(records)[0].movie_id == "my_film"
 
 
+def test_a_review_longer_than_csvs_default_field_limit_is_read_whole(tmp_path: Path) -> None:
+    long_text = " ".join(f"word{i}" for i in range(30_000))  # about 250 KB, over 128 KiB
+    path = tmp_path / "reviews.csv"
+    path.write_text(f'body,stars\n"{long_text}",7\nShort.,5\n', encoding="utf-8")
+    records = list(read_tabular(path, parse_mapping(["text=body", "rating=stars"])))
+    assert problems(records) == []
+    assert [len(r.text) for r in reviews(records)] == [len(long_text), len("Short.")]
+
+
 def test_missing_column_is_a_source_error_naming_it(tmp_path: Path) -> None:
     path = tmp_path / "reviews.csv"
     path.write_text("body,score\nNice.,3\n", encoding="utf-8")

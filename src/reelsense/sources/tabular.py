@@ -215,6 +215,9 @@ def _bounded_lines(handle: Any, path: Path, limits: IngestLimits) -> Iterator[st
 def _csv_rows(
     path: Path, delimiter: str, mapping: ColumnMapping, limits: IngestLimits
 ) -> Iterator[_Row]:
+    # csv refuses fields over 128 KiB by default: a 20,000-word review is longer. The
+    # file size limit already bounds any field. (The setting is process-wide; it only grows.)
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_file_bytes))
     with _open_text(path, "") as handle:
         reader = csv.reader(_bounded_lines(handle, path, limits), delimiter=delimiter)
         try:

@@ -1,13 +1,17 @@
-"""Every command documents itself and takes --db."""
+"""Every command documents itself and takes --db; every docstring example runs as written."""
 
 from __future__ import annotations
 
+import doctest
+import importlib
+import pkgutil
 from typing import Any
 
 import pytest
 import typer.main
 from typer.testing import CliRunner
 
+import reelsense
 from reelsense.cli.app import app
 
 
@@ -47,3 +51,16 @@ def test_the_documented_commands_exist() -> None:
                 "predict", "compare", "report", "export", "serve"}  # fmt: skip
     assert {(name,) for name in expected} <= set(NAMES)
     assert ("db", "copy") in NAMES
+
+
+MODULES = [
+    "reelsense",
+    *sorted(m.name for m in pkgutil.walk_packages(reelsense.__path__, "reelsense.")),
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run_as_written(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0, f"{result.failed} docstring example(s) of {name} are stale"

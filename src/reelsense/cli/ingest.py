@@ -42,7 +42,7 @@ from reelsense.ingest import (
 )
 from reelsense.records import Problem
 from reelsense.sources import IngestLimits, parse_mapping
-from reelsense.sources.limits import parse_size
+from reelsense.sources.limits import format_size, parse_size
 
 _DEFAULTS = IngestLimits()
 _LIMITS = "Limits (against hostile or broken input)"
@@ -119,7 +119,7 @@ def ingest(
             metavar="SIZE",
             rich_help_panel=_LIMITS,
         ),
-    ] = "64M",
+    ] = format_size(_DEFAULTS.max_file_bytes),
     max_archive_bytes: Annotated[
         str,
         typer.Option(
@@ -127,7 +127,7 @@ def ingest(
             metavar="SIZE",
             rich_help_panel=_LIMITS,
         ),
-    ] = "8G",
+    ] = format_size(_DEFAULTS.max_archive_bytes),
     max_ratio: Annotated[
         float,
         typer.Option(
@@ -151,7 +151,7 @@ def ingest(
         typer.Option(
             help="Longest line of a CSV/JSONL table.", metavar="SIZE", rich_help_panel=_LIMITS
         ),
-    ] = "16M",
+    ] = format_size(_DEFAULTS.max_line_bytes),
     max_problems: Annotated[
         int,
         typer.Option(

@@ -248,8 +248,7 @@ class ArchiveReader:
     Example
     -------
     >>> reader = ArchiveReader(Path("corpus.zip"))  # doctest: +SKIP
-    >>> for item in reader.members():  # doctest: +SKIP
-    ...     print(item.name if isinstance(item, ArchiveMember) else item)
+    >>> names = [m.name for m in reader.members() if isinstance(m, ArchiveMember)]  # doctest: +SKIP
     """
 
     def __init__(self, path: Path, limits: IngestLimits | None = None) -> None:

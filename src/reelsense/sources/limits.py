@@ -155,7 +155,7 @@ def cap_problems(records: Iterable[Record], path: str, limits: IngestLimits) -> 
     Example
     -------
     >>> list(cap_problems([Problem("a", 1, "bad")], "a", IngestLimits()))
-    [Problem(source_file='a', line=1, message='bad')]
+    [Problem(source_file='a', line=1, message='bad', end_line=None)]
     """
     count = 0
     for record in records:
@@ -196,6 +196,20 @@ def parse_size(text: str) -> int:
     if not value >= 1:
         raise ConfigError(f"{text!r} is not a positive size")
     return int(value)
+
+
+def format_size(size: int) -> str:
+    """The shortest text :func:`parse_size` reads back as ``size``.
+
+    Example
+    -------
+    >>> format_size(64 * MIB), format_size(8 * GIB), format_size(1000)
+    ('64M', '8G', '1000')
+    """
+    for unit in ("T", "G", "M", "K"):
+        if size % _UNITS[unit] == 0:
+            return f"{size // _UNITS[unit]}{unit}"
+    return str(size)
 
 
 def describe_bytes(size: float) -> str:

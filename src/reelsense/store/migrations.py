@@ -174,7 +174,7 @@ def apply_migrations(conn: sqlite3.Connection, *, label: str, read_only: bool = 
     -------
     >>> conn = sqlite3.connect(":memory:", isolation_level=None)
     >>> apply_migrations(conn, label=":memory:")
-    [1]
+    [1, 2, 3]
     >>> apply_migrations(conn, label=":memory:")
     []
     """

@@ -87,7 +87,7 @@ def tsquery_sql(parsed: ParsedSearch, params: dict[str, object]) -> str:
     -------
     >>> params: dict[str, object] = {}
     >>> tsquery_sql(parse_search("noir -remake"), params)[:40]
-    "((phraseto_tsquery('reelsense_search'::r"
+    "(((phraseto_tsquery('reelsense_search'::"
     >>> sorted(params.values())
     ['noir', 'remake']
     """

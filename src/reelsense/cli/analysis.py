@@ -138,17 +138,20 @@ def analyze(
         console=err,
         disable=quiet,
         transient=True,
+        # Redrawn per batch, not by Rich's refresh thread: a single-threaded process
+        # may fork its scoring workers (sharing the loaded model) instead of spawning.
+        auto_refresh=False,
     )
     with opened_store(db) as store, progress:
         task = progress.add_task("analyze", total=None, rate="")
 
         def started(todo: int) -> None:
-            progress.update(task, total=todo)
+            progress.update(task, total=todo, refresh=True)
 
         def batch_done(n: int) -> None:
             progress.advance(task, n)
             speed = progress.tasks[0].speed
-            progress.update(task, rate=f"{speed:,.0f} reviews/s" if speed else "")
+            progress.update(task, rate=f"{speed:,.0f} reviews/s" if speed else "", refresh=True)
 
         try:
             report = run_analyze(

@@ -284,7 +284,9 @@ class Featurizer:
             [(doc, self._unigram_columns[ids])],
             (
                 (rows, self._table.lookup(keys))
-                for rows, keys in _longer_ngrams(ids, doc, self.config)
+                for rows, keys in _longer_ngrams(
+                    ids, doc, self.config.ngram_max, self.config.skip_bigrams
+                )
             ),
         )
         for rows, cols in blocks:
@@ -329,21 +331,20 @@ def ngram_keys(
     doc = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
     rows = [doc]
     keys = [ids | np.int64(1 << ORDER_SHIFT)]
-    config = FeatureConfig(ngram_max=ngram_max, skip_bigrams=skip_bigrams)
-    for block_rows, block_keys in _longer_ngrams(ids, doc, config):
+    for block_rows, block_keys in _longer_ngrams(ids, doc, ngram_max, skip_bigrams):
         rows.append(block_rows)
         keys.append(block_keys)
     return np.concatenate(rows), np.concatenate(keys)
 
 
 def _longer_ngrams(
-    ids: IntArray, doc: IntArray, config: FeatureConfig
+    ids: IntArray, doc: IntArray, ngram_max: int, skip_bigrams: bool
 ) -> Iterator[tuple[IntArray, IntArray]]:
     """Yield (row, key) of the n-grams of order 2..``ngram_max``, then of the skip-bigrams.
 
     ``doc`` is the document (row) of every token.
     """
-    for order in range(2, config.ngram_max + 1):
+    for order in range(2, ngram_max + 1):
         m = ids.size - order + 1
         if m <= 0:
             break
@@ -355,7 +356,7 @@ def _longer_ngrams(
         packed |= np.int64(order << ORDER_SHIFT)
         yield doc[:m][same], packed[same]
     m = ids.size - 2
-    if config.skip_bigrams and m > 0:
+    if skip_bigrams and m > 0:
         same = doc[:m] == doc[2:]
         packed = (ids[:m] << ID_BITS) | ids[2:] | np.int64(SKIP_ORDER << ORDER_SHIFT)
         yield doc[:m][same], packed[same]

@@ -98,7 +98,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"|terrible|decent|credible|amazing|wonderful) work", r"carry the (?:part|role|film|movie)",
     ),
     "story": (
-        r"story", r"stories", r"storyline", r"story-?lines?", r"plot", r"plots", r"plotting",
+        r"story", r"stories", r"story[- ]?lines?", r"plot", r"plots", r"plotting",
         r"plot-?lines?", r"subplots?", r"sub-plots?", r"premise", r"narratives?",
         r"storytelling", r"story-?telling", r"twists?", r"plot holes?", r"plot twists?",
         r"tale", r"scenario", r"concept", r"predictable", r"unpredictable", r"far-?fetched",
@@ -107,7 +107,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"inconsistenc(?:y|ies)", r"logical", r"illogical", r"logic", r"confusing", r"mythology",
         r"world-?building", r"allegor(?:y|ical)", r"suspense", r"suspenseful", r"plot devices?",
         # plausibility, ideas and themes: judged as the story (docs/ASPECTS.md, rule 3)
-        r"story[- ]?lines?", r"credib(?:le|ility)", r"incredible plot", r"not credible",
+        r"credib(?:le|ility)", r"incredible plot", r"not credible",
         r"suspen(?:d|sion of) (?:my |your |one's |our |all )?disbelief", r"disbelief",
         r"realistic", r"unrealistic", r"realism", r"far from reality", r"(?:in )?real life",
         r"(?:historically )?(?:in)?accura(?:te|cy|cies)", r"historically",
@@ -190,7 +190,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"padded", r"padding", r"brisk", r"briskly", r"moves along", r"moves quickly",
         r"dull moment", r"(?:hours?|minutes) long", r"(?:last|first) (?:\w+ )?(?:minutes|hour)",
         r"longueurs", r"snail's pace", r"glacial", r"pacy", r"fast", r"chugs? along", r"filler",
-        r"time-?filler", r"boredom", r"cut (?:very )?short", r"(?:paying|pay) attention",
+        r"time-?filler", r"cut (?:very )?short", r"(?:paying|pay) attention",
         r"fell asleep", r"falling asleep", r"(?:frenetic |nervous )?energy", r"too little content",
         r"wish(?:ed)? it would (?:just )?end",
         r"(?:could|couldn't|can't|cannot) wait for it to end",

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import reelsense.analysis
+from reelsense.analysis.aspects import ASPECTS as MODEL_ASPECTS
 from reelsense.records import Review
 from reelsense.sources.aclimdb import read_aclimdb
 from reelsense.text.sentences import split_sentences
@@ -19,21 +20,7 @@ GOLD = DATA / "aspect_gold.jsonl"
 TEST = DATA / "aspect_test.jsonl"
 FILES = pytest.mark.parametrize("path", [GOLD, TEST], ids=["dev", "test"])
 ACLIMDB = Path(__file__).parents[2].parent / "shared" / "data" / "aclImdb_v1.tar.gz"
-ASPECTS = {
-    "acting",
-    "story",
-    "characters",
-    "direction",
-    "script",
-    "music",
-    "visuals",
-    "pacing",
-    "ending",
-    "humour",
-    "violence",
-    "effects",
-    "comparison",
-}
+ASPECTS = set(MODEL_ASPECTS)  # gold labels are the aspects the detector knows
 POLARITIES = {"positive", "negative", "neutral"}
 
 

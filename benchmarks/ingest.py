@@ -77,8 +77,8 @@ def worker(archive: Path, db: Path, limit: int | None) -> None:
     start = time.perf_counter()
     sources = [FirstReviews(s, limit) for s in open_sources([archive])]
     report = ingest(sources, store, parallel=True)
+    store.close()  # closing folds the write-ahead log into the file: part of the job
     seconds = time.perf_counter() - start
-    store.close()
     json.dump(
         {"seconds": seconds, "reviews": report.stored.reviews_new, "peak_rss_mb": peak_rss_mb()},
         sys.stdout,

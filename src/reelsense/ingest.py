@@ -30,7 +30,7 @@ DEFAULT_BATCH_SIZE = 5000
 PARALLEL_FROM_BYTES = 20_000_000
 """Inputs at least this large are parsed in a second process by default."""
 # Chunks waiting between the reader process and the writer: bounds memory.
-_QUEUE_CHUNKS = 4
+_QUEUE_CHUNKS = 1
 # Chunks already unpickled by the receiver thread, waiting for the writer.
 _RECEIVED_CHUNKS = 1
 # How often blocked queue calls look at the reader process and the stop flag.
@@ -164,11 +164,14 @@ def _read_in_child(sources: Sequence[Source], batch_size: int) -> Iterator[_Chun
         target=_reader_main, args=(sources, batch_size, chunks), daemon=True
     )
     reader.start()
-    received: queue.Queue[_Chunk | BaseException | None] = queue.Queue(maxsize=_RECEIVED_CHUNKS)
+    received: queue.Queue[_Chunk | BaseException | None] = queue.Queue()
+    # Taken before a chunk is fetched, given back when the writer takes one:
+    # at most this many chunks wait unpickled beside the one being written.
+    slots = threading.Semaphore(_RECEIVED_CHUNKS)
     stop = threading.Event()
     receiver = threading.Thread(
         target=_receive,
-        args=(reader, chunks, received, stop),
+        args=(reader, chunks, received, slots, stop),
         name="reelsense-ingest-receiver",
         daemon=True,
     )
@@ -176,6 +179,7 @@ def _read_in_child(sources: Sequence[Source], batch_size: int) -> Iterator[_Chun
     try:
         while True:
             item = received.get()
+            slots.release()
             if isinstance(item, BaseException):
                 raise item
             if item is None:
@@ -194,6 +198,7 @@ def _receive(
     reader: SpawnProcess,
     chunks: multiprocessing.Queue[_Chunk | None],
     received: queue.Queue[_Chunk | BaseException | None],
+    slots: threading.Semaphore,
     stop: threading.Event,
 ) -> None:
     """Body of the receiver thread: move chunks from the reader process to ``received``.
@@ -203,22 +208,20 @@ def _receive(
     """
     item: _Chunk | BaseException | None
     while not stop.is_set():
+        if not slots.acquire(timeout=_POLL_SECONDS):
+            continue
         try:
             item = chunks.get(timeout=_POLL_SECONDS)
         except queue.Empty:
             if reader.is_alive():
+                slots.release()
                 continue
             item = SourceError(
                 "<reader process>", None, f"stopped unexpectedly ({reader.exitcode})"
             )
         except BaseException as exc:  # handed to the writer, which raises it
             item = exc
-        while not stop.is_set():
-            try:
-                received.put(item, timeout=_POLL_SECONDS)
-                break
-            except queue.Full:
-                continue
+        received.put(item)
         if not isinstance(item, _Chunk):
             return
 

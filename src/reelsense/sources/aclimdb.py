@@ -10,8 +10,9 @@ The layout (Maas et al., 2011)::
 It is read from the extracted folder or straight from the ``.tar.gz``. In the
 published archive the ``urls_*.txt`` members come *after* the reviews they
 describe, so an archive is read in two streaming passes: the first keeps only
-the URL lists (a few MB), the second reads the reviews. Review texts are never
-held together in memory.
+the URL lists (a few MB) and runs on a thread beside the second, which reads
+the reviews (see :mod:`reelsense.sources.aclimdb_urls`). Review texts are
+never held together in memory.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from reelsense.errors import ConfigError, LimitError, SourceError
 from reelsense.records import Movie, Problem, Record, Review
+from reelsense.sources.aclimdb_urls import UrlScan
 from reelsense.sources.archives import ArchiveMember, ArchiveReader, scan_tar
 from reelsense.sources.limits import IngestLimits
 from reelsense.sources.links import link_refusal
@@ -121,10 +123,18 @@ class _Builder:
 
 def _url_lines(data: bytes) -> list[str]:
     # Line i is review i's movie: split on line ends only (``str.splitlines``
-    # also splits at U+2028, U+0085 and others, shifting every later review),
-    # and drop NULs, which PostgreSQL refuses.
-    text = data.decode("utf-8", errors="replace").replace("\x00", "")
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # also splits at U+2028, U+0085 and others, shifting every later review;
+    # ``bytes.splitlines`` does not), and drop NULs, which PostgreSQL refuses.
+    # A movie's URL repeats on every line of its reviews: each is decoded and
+    # kept once, so a 50,000-line list costs little more than its movies.
+    unique: dict[bytes, str] = {}
+    lines: list[str] = []
+    for raw in data.splitlines():
+        line = unique.get(raw)
+        if line is None:
+            line = unique[raw] = raw.decode("utf-8", errors="replace").replace("\x00", "")
+        lines.append(line)
+    return lines
 
 
 def read_aclimdb(path: Path, splits: Iterable[str] = SPLITS) -> Iterator[Record]:
@@ -317,32 +327,24 @@ class AclImdbSource:
 
     def _tar_records(self) -> Iterator[Record]:
         name = str(self.path)
-        urls: dict[tuple[str, str], list[str]] = {}
         folders = {(folder, label) for _, folder, label in self._parts}
-        for item in scan_tar(
-            self.path, lambda member: _URLS_RE.search(member) is not None, limits=self.limits
-        ):
-            if isinstance(item, Problem):
-                yield item
-                continue
-            found = _URLS_RE.search(item[0])
-            assert found is not None
-            if (found.group(1), found.group(2)) in folders:
-                urls[(found.group(1), found.group(2))] = _url_lines(item[1])
-        if not urls:
-            raise SourceError(name, None, "no aclImdb urls_*.txt members found")
-        builder = _Builder()
-        for item in scan_tar(self.path, self._in_chosen_folder, self._progress, self.limits):
-            if isinstance(item, Problem):
-                yield item
-                continue
-            member, data = item
-            yield from self._member_records(builder, urls, name, member, data)
+        scan = UrlScan(self.path, _URLS_RE, folders, _url_lines, self.limits)
+        try:
+            builder = _Builder()
+            for item in scan_tar(self.path, self._in_chosen_folder, self._progress, self.limits):
+                if isinstance(item, Problem):
+                    yield item
+                    continue
+                member, data = item
+                yield from self._member_records(builder, scan.urls, name, member, data)
+            yield from scan.finish()
+        finally:
+            scan.close()
 
     def _member_records(
         self,
         builder: _Builder,
-        urls: dict[tuple[str, str], list[str]],
+        urls: Callable[[tuple[str, str]], list[str] | None],
         archive: str,
         member: str,
         data: bytes,
@@ -360,7 +362,7 @@ class AclImdbSource:
             review_id=review_id,
             rating=rating,
             data=data,
-            urls=urls.get((folder, label)),
+            urls=urls((folder, label)),
             source=f"{archive}/{member}",
         )
         self._files_read += 1
@@ -393,4 +395,4 @@ class AclImdbSource:
                 yield Problem(name, None, exc.problem)
                 return
             self._progress[0] = reader.position
-            yield from self._member_records(builder, urls, name, item.name, data)
+            yield from self._member_records(builder, urls.get, name, item.name, data)

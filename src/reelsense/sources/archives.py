@@ -24,6 +24,7 @@ import logging
 import stat
 import struct
 import tarfile
+import types
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -35,12 +36,28 @@ from reelsense.errors import LimitError, SourceError
 from reelsense.records import Problem
 from reelsense.sources.limits import IngestLimits
 
+_inflater: types.ModuleType
+try:  # Intel ISA-L inflates gzip about 3x faster than zlib, behind zlib's own API
+    from isal import isal_zlib
+
+    _inflater = isal_zlib
+except ImportError:  # pragma: no cover - platforms without an isal wheel
+    _inflater = zlib
+
 logger = logging.getLogger(__name__)
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
 """File name endings read as archives."""
 
-_READ_ERRORS = (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError)
+_INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, _inflater.error)
+_STREAM_ERRORS: tuple[type[Exception], ...] = (*_INFLATE_ERRORS, EOFError)
+_READ_ERRORS: tuple[type[Exception], ...] = (
+    tarfile.TarError,
+    zipfile.BadZipFile,
+    *_INFLATE_ERRORS,
+    EOFError,
+    OSError,
+)
 
 
 def is_archive(path: Path) -> bool:
@@ -114,7 +131,7 @@ class _Unpacked:
         self._raw = raw
         self._name = name
         self._limits = limits
-        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
+        self._inflate = _inflater.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
         self._pending = b""
         self._buf = b""
         self._off = 0
@@ -560,7 +577,7 @@ def scan_tar(
             yield from _scan_blocks(blocks, name, wanted, progress, chosen)
         except LimitError as exc:
             yield Problem(name, None, f"{exc.problem}; stopped")
-        except (zlib.error, EOFError) as exc:
+        except _STREAM_ERRORS as exc:
             if not blocks.started:
                 raise SourceError(name, None, f"cannot read tar archive: {exc}") from exc
             yield Problem(name, None, f"corrupt archive: {exc}; stopped")

@@ -41,6 +41,7 @@ from reelsense.store.base import (
     WriteResult,
 )
 from reelsense.store.migrations import apply_migrations
+from reelsense.store.sqlite_checkpoint import Checkpointer
 from reelsense.store.sqlite_connection import MEMORY, connect, store_error
 from reelsense.store.sqlite_export import review_from_row
 from reelsense.store.sqlite_movies import resolve_movie
@@ -115,6 +116,7 @@ class SQLiteStore:
             conn.close()
             raise
         self._conn: sqlite3.Connection | None = conn
+        self._checkpointer: Checkpointer | None = None
 
     def __repr__(self) -> str:
         mode = ", read_only=True" if self.read_only else ""
@@ -293,6 +295,9 @@ class SQLiteStore:
         if self.read_only:
             raise StoreError(f"{self._label}: the store was opened read-only; cannot write")
         with self._connection() as conn:
+            checkpointer = self._start_checkpointer(conn)
+            if checkpointer is not None:
+                checkpointer.before_write()
             conn.execute("BEGIN IMMEDIATE")
             try:
                 result = action(conn)
@@ -302,7 +307,18 @@ class SQLiteStore:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
                 raise
+        if checkpointer is not None:
+            checkpointer.nudge()
         return result
+
+    def _start_checkpointer(self, conn: sqlite3.Connection) -> Checkpointer | None:
+        """The background checkpointer of a file store, started at its first write."""
+        if self._checkpointer is None and self.path is not None:
+            try:
+                self._checkpointer = Checkpointer(self.path, conn)
+            except sqlite3.Error as exc:  # the writer keeps checkpointing itself
+                log.debug("no background checkpoints for %s: %s", self._label, exc)
+        return self._checkpointer
 
     # -- analysis ------------------------------------------------------------
 
@@ -491,6 +507,9 @@ class SQLiteStore:
             conn, self._conn = self._conn, None
             if conn is None:
                 return
+            checkpointer, self._checkpointer = self._checkpointer, None
+            if checkpointer is not None:
+                checkpointer.close()
             if not self.read_only:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("PRAGMA optimize")

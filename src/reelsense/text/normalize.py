@@ -39,6 +39,8 @@ _INVISIBLE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufef
 # Horizontal whitespace other than one plain space (matching every single
 # space would make the substitution several times slower).
 _HSPACE_RE = re.compile(r"[^\S\n ][^\S\n]*| [^\S\n]+")
+# The same job for text whose only whitespace is " " and "\n".
+_SPACES_RE = re.compile(r"  +")
 
 
 def strip_markup(text: str) -> str:
@@ -101,9 +103,14 @@ def normalize_text(raw: str) -> str:
         text = html.unescape(text)
         if "&" in text and _LEFTOVER_ENTITY_RE.search(text):
             text = html.unescape(text)
+    # Printable text holds no whitespace but the plain space, and no invisible
+    # characters; tags only add or remove ASCII, so that stays true below.
+    printable = text.isprintable()
     if "<" in text:
         text = _BLOCK_TAG_RE.sub(PARAGRAPH_BREAK, text)
         text = _INLINE_TAG_RE.sub("", text)
+    if printable:
+        return _tidy_spaces(text)
     text = _INVISIBLE_RE.sub("", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -111,6 +118,19 @@ def normalize_text(raw: str) -> str:
     if "\n" in text:
         text = _join_lines(text)
     return text.strip()
+
+
+def _tidy_spaces(text: str) -> str:
+    """:func:`normalize_text`'s whitespace rules for text whose only spaces are ``" "``/``"\\n"``.
+
+    The common case: a literal pattern that ``re`` scans quickly, where the
+    general rules need a character class tried at every position.
+    """
+    if "  " in text:
+        text = _SPACES_RE.sub(" ", text)
+    if "\n" in text:
+        return _join_lines(text)
+    return text.strip(" ")
 
 
 def _join_lines(text: str) -> str:

@@ -73,9 +73,11 @@ _STARS_RE = re.compile(
 # Cheap scans that rule a text out before the full patterns run: most
 # reviews hold a ``/`` or the letters ``out`` but no rating.
 _SLASH_HINT_RE = re.compile(r"/\s?(?:100|10|5|4)(?!\d)")
+# Searched in the lower-cased text: a literal first word lets ``re`` skip ahead
+# to each "out", several times faster than a case-insensitive scan.
 _OUT_OF_HINT_RE = re.compile(
-    r"[oO][uU][tT]\s+(?i:of\s+)?(?i:a\s+(?:possible\s+|maximum\s+(?:of\s+)?)?)?"
-    r"(?i:\d|ten\b|five\b|four\b|a\s+hundred)"
+    r"out\s+(?:of\s+)?(?:a\s+(?:possible\s+|maximum\s+(?:of\s+)?)?)?"
+    r"(?:\d|ten\b|five\b|four\b|a\s+hundred)"
 )
 # ``★★★★☆``.
 _GLYPHS_RE = re.compile(r"(?P<full>★*)(?P<half>½?)(?P<empty>☆*)")
@@ -193,7 +195,7 @@ def _candidates(text: str) -> list[_Candidate]:
             value = scale_rating(_number(m["num"]), float(m["den"]))
             if value is not None:
                 found.append(_Candidate(value, m.start(), m.end()))
-    if _OUT_OF_HINT_RE.search(text):
+    if _OUT_OF_HINT_RE.search(text.lower()):
         for m in _OUT_OF_RE.finditer(text):
             value = scale_rating(_number(m["num"]) + _half(m["half"]), _number(m["den"]))
             if value is not None:

@@ -79,6 +79,9 @@ _OUT_OF_HINT_RE = re.compile(
     r"out\s+(?:of\s+)?(?:a\s+(?:possible\s+|maximum\s+(?:of\s+)?)?)?"
     r"(?:\d|ten\b|five\b|four\b|a\s+hundred)"
 )
+# How far before its ``out`` an ``N out of M`` statement is looked for (see _out_of_start).
+_OUT_OF_LEAD = 200
+_WIDE_SPACE_RE = re.compile(r"\s\s")
 # ``★★★★☆``.
 _GLYPHS_RE = re.compile(r"(?P<full>★*)(?P<half>½?)(?P<empty>☆*)")
 
@@ -185,6 +188,25 @@ def _half(token: str | None) -> float:
     return 0.5 if token and token.strip() else 0.0
 
 
+def _out_of_start(text: str) -> int | None:
+    """Where an ``N out of M`` statement can first start, or ``None`` when there is none.
+
+    Every statement holds a hint match at its ``out``, and what comes before
+    that word (number, half, ``stars``) is under 40 characters unless it holds
+    a run of whitespace; so the scan starts 200 characters before the first
+    hint, or at 0 when that stretch has such a run (or lower-casing moved
+    the offsets).
+    """
+    lowered = text.lower()
+    hint = _OUT_OF_HINT_RE.search(lowered)
+    if hint is None:
+        return None
+    start = max(0, hint.start() - _OUT_OF_LEAD)
+    if len(lowered) != len(text) or _WIDE_SPACE_RE.search(text, start, hint.start()):
+        return 0
+    return start
+
+
 def _candidates(text: str) -> list[_Candidate]:
     """Every well-formed rating statement in ``text``, ordered, not overlapping."""
     found: list[_Candidate] = []
@@ -195,8 +217,9 @@ def _candidates(text: str) -> list[_Candidate]:
             value = scale_rating(_number(m["num"]), float(m["den"]))
             if value is not None:
                 found.append(_Candidate(value, m.start(), m.end()))
-    if _OUT_OF_HINT_RE.search(text.lower()):
-        for m in _OUT_OF_RE.finditer(text):
+    start = _out_of_start(text)
+    if start is not None:
+        for m in _OUT_OF_RE.finditer(text, start):
             value = scale_rating(_number(m["num"]) + _half(m["half"]), _number(m["den"]))
             if value is not None:
                 found.append(_Candidate(value, m.start(), m.end()))

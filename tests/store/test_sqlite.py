@@ -154,7 +154,7 @@ def test_schema_version_records_every_migration(db_path: Path) -> None:
     assert rows[0] == (1, "initial")
 
 
-def test_full_text_index_merges_segments_eight_at_a_time(db_path: Path) -> None:
+def test_full_text_index_merges_segments_sixteen_at_a_time(db_path: Path) -> None:
     # Cheaper batch indexing during ingest; search and the index stay correct.
     with SQLiteStore(db_path) as store:
         store.write(corpus())
@@ -164,7 +164,7 @@ def test_full_text_index_merges_segments_eight_at_a_time(db_path: Path) -> None:
     check = "INSERT INTO reviews_fts (reviews_fts, rank) VALUES ('integrity-check', 1)"
     conn.execute(check)
     conn.close()
-    assert setting == (8,)
+    assert setting == (16,)
     assert hits
 
 

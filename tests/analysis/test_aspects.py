@@ -351,7 +351,7 @@ def test_training_excludes_the_dev_and_test_reviews(
         return texts, [1, 0] * 20, list(range(40)), [str(i) for i in range(40)]
 
     monkeypatch.setattr(aspect_train, "read_training_sentences", fake_read)
-    aspect_train.train_aspect_model("unused", tmp_path)
+    aspect_train.train_aspect_model("unused", tmp_path, train_path=None)
     dev = aspect_train.gold_review_ids(aspect_train.DEFAULT_GOLD_PATH)
     test = aspect_train.gold_review_ids(aspect_train.DEFAULT_TEST_PATH)
     assert dev and test and seen["exclude"] == dev | test

@@ -33,12 +33,23 @@ def test_train_aspects_needs_the_aclimdb_path(tmp_path: Path) -> None:
 def test_train_aspects_writes_a_loadable_aspect_model(tmp_path: Path) -> None:
     data = _tiny_aclimdb(tmp_path)
     out = tmp_path / "model"
-    result = CliRunner().invoke(app, ["train", str(data), "--aspects", "-o", str(out)])
+    args = ["train", str(data), "--aspects", "--no-detector", "-o", str(out)]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "saved aspect model asp-nblr-2" in result.stdout
+    assert "saved aspect model asp-nblr-3" in result.stdout
     model = AspectModel.load(out)
     assert not (out / "model.json").exists()  # the review model is not trained
     assert model.p_positive(["wonderful superb acting"])[0] > 0.5
+    assert model.detector is None
+
+
+def test_train_aspects_names_a_labels_file_that_matches_nothing(tmp_path: Path) -> None:
+    data = _tiny_aclimdb(tmp_path)
+    result = CliRunner().invoke(app, ["train", str(data), "--aspects", "-o", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "aspect_train.jsonl: no labelled sentence matches aclImdb train" in " ".join(
+        result.output.split()
+    )
 
 
 @pytest.mark.parametrize(("gold", "rows"), [("dev", 505), ("test", 413)])

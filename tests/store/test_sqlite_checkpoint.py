@@ -1,4 +1,4 @@
-"""Background checkpoints of the SQLite store: the log is folded in, bounded, and nothing is lost."""
+"""Background checkpoints of the SQLite store: the log is folded in, bounded, nothing lost."""
 
 from __future__ import annotations
 

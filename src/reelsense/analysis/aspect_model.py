@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from reelsense.analysis.aspect_detector import AspectDetector
 from reelsense.analysis.aspects import ASPECTS, Mention, matcher, review_context, split_clauses
 from reelsense.analysis.features import FeatureConfig, Featurizer
 from reelsense.errors import ConfigError, NotFittedError, ReelsenseError
@@ -55,6 +56,9 @@ NO_REVIEW_PRIOR: tuple[float, float, float] = (0.0, 1.0, 0.0)
 
 AspectRow = tuple[int, str, str, AspectPolarity, float]
 """``(sentence_index, sentence_text, aspect, polarity, p_positive)``."""
+
+MatchedSentence = tuple[str, list[Mention]]
+"""A sentence and the matcher's mentions in it (see :meth:`AspectModel.matched_sentences`)."""
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -148,6 +152,9 @@ class AspectModel:
         log-odds (see :meth:`review_priors`); weight 0 turns it off.
     metadata:
         What ``aspects.json`` says about the training data and metrics.
+    detector:
+        The learned aspect detector; when ``None`` the term matcher alone
+        decides which aspects a sentence is about.
 
     Example
     -------
@@ -168,6 +175,7 @@ class AspectModel:
         negation: bool = True,
         review_prior: tuple[float, float, float] = NO_REVIEW_PRIOR,
         metadata: Mapping[str, Any] | None = None,
+        detector: AspectDetector | None = None,
     ) -> None:
         low, high = neutral_band
         if not 0.0 <= low <= high <= 1.0:
@@ -192,6 +200,7 @@ class AspectModel:
             )
         self.review_prior = (float(weight), float(scale), float(cap))
         self.metadata: dict[str, Any] = dict(metadata or {})
+        self.detector = detector
 
     # ------------------------------------------------------------------ scoring
     def prepare(self, texts: Sequence[str]) -> list[str]:
@@ -251,29 +260,28 @@ class AspectModel:
         >>> model.analyze_reviews(["The score is lovely.", "No aspects here."])  # doctest: +SKIP
         [[(0, 'The score is lovely.', 'music', 'positive', 0.9)], []]
         """
-        mentions_of = matcher().mentions
         order = {a: i for i, a in enumerate(ASPECTS)}
+        matched = self.matched_sentences(texts)
+        detected = self._detected(matched)
         # per mention: (review, sentence index, sentence, aspect, clause id)
         pending: list[tuple[int, int, str, str, int]] = []
         clause_ids: dict[str, int] = {}
-        for r, text in enumerate(texts):
-            sentences = split_sentences(text)
-            context = review_context(sentences)
-            previous: list[Mention] = []
-            for s, sentence in enumerate(sentences):
-                found = mentions_of(sentence, context)
-                asked, previous = previous, found
-                if not found and asked and _answers(sentences[s - 1], sentence):
-                    # "The plot?" "Incoherent." — the answer judges the aspects asked
-                    # about (not passed on again: "Yes!!" after it is no answer).
-                    found = [Mention(m.aspect, 0, 0) for m in asked]
-                if not found:
+        # mentions with no term to place them: (pending position, clauses of the sentence)
+        unplaced: list[tuple[int, list[str]]] = []
+        flat = 0
+        for r, sentences in enumerate(matched):
+            for s, (sentence, found) in enumerate(sentences):
+                aspects = detected[flat]
+                flat += 1
+                if not aspects:
                     continue
-                spans = split_clauses(sentence) if len(found) > 0 else [(0, len(sentence))]
+                spans = split_clauses(sentence)
                 chosen: dict[str, int] = {}
                 for mention in found:
-                    if mention.aspect in chosen:
+                    if mention.aspect in chosen or mention.aspect not in aspects:
                         continue  # the first mention of an aspect in a sentence decides
+                    if mention.start == mention.end:
+                        continue  # an answer to the sentence before: placed below
                     for a, b in spans:
                         if a <= mention.start < b:
                             clause = sentence[a:b]
@@ -281,8 +289,12 @@ class AspectModel:
                     else:
                         clause = sentence
                     chosen[mention.aspect] = clause_ids.setdefault(clause, len(clause_ids))
-                for aspect in sorted(chosen, key=order.__getitem__):
-                    pending.append((r, s, sentence, aspect, chosen[aspect]))
+                whole = clause_ids.setdefault(sentence, len(clause_ids))
+                for aspect in sorted(aspects | set(chosen), key=order.__getitem__):
+                    if aspect not in chosen and len(spans) > 1:
+                        unplaced.append((len(pending), [sentence[a:b] for a, b in spans]))
+                    pending.append((r, s, sentence, aspect, chosen.get(aspect, whole)))
+        self._place(pending, unplaced, clause_ids)
         slope, offset = self.calibration
         logits = (slope * self.decision_scores(list(clause_ids)) + offset).tolist()
         # only reviews with a mention are scored whole
@@ -297,6 +309,69 @@ class AspectModel:
             p = 1.0 / (1.0 + math.exp(-(logits[cid] + rest * review_prior[r])))
             out[r].append((s, sentence, aspect, self.polarity(p), p))
         return out
+
+    def matched_sentences(self, texts: Sequence[str]) -> list[list[MatchedSentence]]:
+        """Each review's sentences with the term matcher's mentions in them.
+
+        A short answer to the sentence before ("The plot?" "Incoherent.")
+        gets the aspects asked about, as mentions with an empty span.
+        """
+        mentions_of = matcher().mentions
+        out: list[list[MatchedSentence]] = []
+        for text in texts:
+            sentences = split_sentences(text)
+            context = review_context(sentences)
+            previous: list[Mention] = []
+            rows: list[MatchedSentence] = []
+            for s, sentence in enumerate(sentences):
+                found = mentions_of(sentence, context)
+                asked, previous = previous, found
+                if not found and asked and _answers(sentences[s - 1], sentence):
+                    # the answer judges the aspects asked about (not passed on
+                    # again: "Yes!!" after it is no answer)
+                    found = [Mention(m.aspect, 0, 0) for m in asked]
+                rows.append((sentence, found))
+            out.append(rows)
+        return out
+
+    def _detected(self, matched: Sequence[Sequence[MatchedSentence]]) -> list[set[str]]:
+        """The aspects each sentence is about, in reading order over all reviews."""
+        sentences, found, before = matcher_inputs(matched)
+        if self.detector is None:
+            return found
+        return self.detector.detect(sentences, found, before)
+
+    def _place(
+        self,
+        pending: list[tuple[int, int, str, str, int]],
+        unplaced: Sequence[tuple[int, list[str]]],
+        clause_ids: dict[str, int],
+    ) -> None:
+        """Judge each mention found without a term on the clause the detector likes best.
+
+        "The sets were cheap, but I loved every minute" is about the visuals
+        in its first clause only; judging the whole sentence would let the
+        second clause's praise decide. Without a detector (answers to a
+        question) the whole sentence stays.
+        """
+        if self.detector is None or not unplaced:
+            return
+        clauses = [clause for _, parts in unplaced for clause in parts]
+        none: list[set[str]] = [set() for _ in clauses]
+        p = self.detector.probabilities(clauses, none, none)
+        start = 0
+        for position, parts in unplaced:
+            r, s, sentence, aspect, _ = pending[position]
+            best = int(np.argmax(p[start : start + len(parts), ASPECTS.index(aspect)]))
+            start += len(parts)
+            clause = parts[best]
+            pending[position] = (
+                r,
+                s,
+                sentence,
+                aspect,
+                clause_ids.setdefault(clause, len(clause_ids)),
+            )
 
     def review_priors(self, texts: Sequence[str]) -> FloatArray:
         """The log-odds each whole review adds to its clauses' scores.
@@ -346,6 +421,8 @@ class AspectModel:
         arrays["calibration"] = np.asarray(self.calibration, dtype=np.float64)
         arrays["neutral_band"] = np.asarray(self.neutral_band, dtype=np.float64)
         arrays["review_prior"] = np.asarray(self.review_prior, dtype=np.float64)
+        if self.detector is not None:
+            arrays.update(self.detector.to_arrays())
         np.savez_compressed(target / ARRAYS_FILE, **arrays)  # type: ignore[arg-type]
         metadata = {
             **self.metadata,
@@ -359,6 +436,7 @@ class AspectModel:
             "review_prior": list(self.review_prior),
             "n_features": self.featurizer.n_features,
             "vocabulary_size": len(self.featurizer.vocabulary),
+            "detector": None if self.detector is None else self.detector.describe(),
         }
         (target / METADATA_FILE).write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
         logger.info("saved aspect model %s to %s", self.version, target)
@@ -428,6 +506,10 @@ class AspectModel:
                 negation=bool(metadata.get("negation", True)),
                 review_prior=(weight, scale, cap),
                 metadata=metadata,
+                # models saved before the learned detector have none
+                detector=(
+                    AspectDetector.from_arrays(arrays) if "detector_weights" in arrays else None
+                ),
             )
         except (KeyError, TypeError, ValueError, IndexError, ConfigError) as exc:
             raise AspectModelError(f"{source}: incomplete or inconsistent model ({exc})") from exc
@@ -446,3 +528,26 @@ class AspectModel:
                 f"no aspect model in {DEFAULT_ASPECTS_DIR}: run train_aspect_model() first"
             )
         return cls.load(DEFAULT_ASPECTS_DIR)
+
+
+def matcher_inputs(
+    matched: Sequence[Sequence[MatchedSentence]],
+) -> tuple[list[str], list[set[str]], list[set[str]]]:
+    """Flatten :meth:`AspectModel.matched_sentences` output for the detector.
+
+    Returns every sentence in reading order, the matcher's aspects of each,
+    and those of the sentence before it in its review (empty for a first
+    sentence).
+    """
+    sentences: list[str] = []
+    found: list[set[str]] = []
+    before: list[set[str]] = []
+    for review in matched:
+        previous: set[str] = set()
+        for sentence, mentions in review:
+            aspects = {m.aspect for m in mentions}
+            sentences.append(sentence)
+            found.append(aspects)
+            before.append(previous)
+            previous = aspects
+    return sentences, found, before

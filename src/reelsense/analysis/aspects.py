@@ -94,6 +94,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"(?:does|did|do) (?:\w+ )?(?:well|fine|nicely|nice work|good work|great work) as",
         r"(?:is|was|are|were) (?:\w+ )?wasted", r"slumming", r"accents?", r"auditioned",
         r"casting choices?", r"interpretation", r"voice[- ]?(?:over )?work", r"voice acting",
+        r"cameos?", r"screen presence", r"comic timing", r"shines", r"talented",
+        r"(?:plays|played|playing) (?:the|a|an|his|her) (?!part in\b|role in\b|game\b|card\b)",
         r"(?:do|does|did) (?:\w+ ){0,2}(?:nice|good|great|fine|excellent|solid|terrific|poor|bad"
         r"|terrible|decent|credible|amazing|wonderful) work", r"carry the (?:part|role|film|movie)",
     ),
@@ -146,6 +148,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"director(?:s|'s)?", r"directed", r"directing", r"direction", r"directorial",
         r"film-?makers?", r"film-?making", r"moviemakers?", r"helmed", r"helmer", r"auteur",
         r"co-?directed", r"directs", r"techniques?", r"visionary",
+        # from aclImdb train labels (aspect_train.jsonl): editing is the director's work (rule 6)
+        r"editing", r"edited", r"editors?", r"choppy",
     ),
     "script": (
         r"scripts?", r"scripted", r"screenplays?", r"dialogues?", r"dialogs?", r"dialog",
@@ -161,6 +165,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"sound design", r"sound mix(?:ing)?", r"sound quality", r"the sound", r"audio",
         r"musicians?", r"ballads?", r"violins?", r"piano", r"boom mic", r"sound effects?",
         r"(?:background|incidental) music", r"sing(?:s|ing)? along", r"sang",
+        r"dubbed", r"dubbing",
     ),
     "visuals": (
         r"cinematography", r"cinematographers?", r"cinematic", r"photography",
@@ -194,6 +199,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"fell asleep", r"falling asleep", r"(?:frenetic |nervous )?energy", r"too little content",
         r"wish(?:ed)? it would (?:just )?end",
         r"(?:could|couldn't|can't|cannot) wait for it to end",
+        r"dull", r"dullness", r"duller",
     ),
     "ending": (
         r"endings?", r"the end", r"finale", r"climax", r"climactic", r"conclusion",
@@ -255,6 +261,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"other (?:films|movies|shows|works|versions|adaptations)", r"filmography", r"repertoire",
         r"body of work", r"(?:also|as) (?:seen|memorable|good|great|excellent) in",
         r"(?:watch|see|rent) (?:\w+ ){1,4}(?:instead|again)", r"the first (?:two|three)",
+        r"similar", r"unlike", r"compare", r"renditions?",
         r"(?:the )?(?:first|second|third|last|previous|next) (?:film|movie|installment|instalment"
         r"|chapter|entry)", r"inspired by", r"same (?:storyline|plot|story)",
     ),
@@ -385,6 +392,11 @@ ASPECT_EXCLUSIONS: dict[str, tuple[str, ...]] = {
         r"animated (?:films?|movies?|features?|menus?|series|shorts?)", r"animation awards?",
     ),
     "direction": (r"direction of the (?:story|plot|film|movie)",),
+    # "a dull plot" judges the plot, "a dull character" the character, not the pace
+    "pacing": (
+        r"dull(?:er)? (?:\w+ )?(?:plot|story|storyline|characters?|dialogue|script|lines|villain"
+        r"|hero|heroine|lead|protagonists?|performances?|acting|music|score|ending|jokes?)",
+    ),
 }  # fmt: skip
 
 # A person's name (two or more capitalised words) judged by an adjective a few

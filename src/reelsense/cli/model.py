@@ -19,7 +19,11 @@ from rich.text import Text
 
 from reelsense.analysis.aspect_eval import evaluate_aspects
 from reelsense.analysis.aspect_model import AspectModel
-from reelsense.analysis.aspect_train import ASPECTS_VERSION, train_aspect_model
+from reelsense.analysis.aspect_train import (
+    ASPECTS_VERSION,
+    DEFAULT_TRAIN_PATH,
+    train_aspect_model,
+)
 from reelsense.analysis.comparison import SystemResult, compare_systems
 from reelsense.analysis.lexicons import available_lexicons
 from reelsense.analysis.persist import save
@@ -102,6 +106,23 @@ def train(
             "from aclImdb train (needs the aclImdb path).",
         ),
     ] = False,
+    aspect_labels: Annotated[
+        Path,
+        typer.Option(
+            "--aspect-labels",
+            dir_okay=False,
+            help="With --aspects: sentences labelled with their aspects (JSONL references "
+            "into aclImdb train) to train the aspect detector on.",
+        ),
+    ] = DEFAULT_TRAIN_PATH,
+    detector: Annotated[
+        bool,
+        typer.Option(
+            "--detector/--no-detector",
+            help="With --aspects: train the learned aspect detector (--no-detector: the "
+            "term matcher alone decides which aspects a sentence is about).",
+        ),
+    ] = True,
     verbose: VerboseOption = False,
 ) -> None:
     """Train a polarity and 1-10 rating model and save it as arrays + JSON.
@@ -117,7 +138,7 @@ def train(
         if data is None:
             raise ConfigError("--aspects needs the aclImdb path (it trains on aclImdb train)")
         with stderr().status("training the aspect model on aclImdb train…"):
-            train_aspect_model(data, output)
+            train_aspect_model(data, output, train_path=aspect_labels if detector else None)
         stdout().print(f"saved aspect model {ASPECTS_VERSION} to {output}")
         return
     if data is None and not from_db:

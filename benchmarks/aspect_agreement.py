@@ -68,12 +68,16 @@ def main() -> None:
         (f"reelsense {shipped.model_version} vs A", shipped),
         ("term matcher alone vs A", matcher),
     ]
-    print(f"test file: {DEFAULT_TEST_PATH.name}, {human.rows} sentences, {human.overall.gold} mentions")
+    print(
+        f"test file: {DEFAULT_TEST_PATH.name}, {human.rows} sentences, {human.overall.gold} mentions"
+    )
     print(f"{'':40} {'precision':>9} {'recall':>7} {'micro-F1':>9} {'polarity':>9}")
     for name, report in rows:
         o = report.overall
         polarity = report.polarity_accuracy or 0.0
-        print(f"{name:40} {o.precision:9.3f} {o.recall:7.3f} {report.micro_f1:9.3f} {polarity:9.3f}")
+        print(
+            f"{name:40} {o.precision:9.3f} {o.recall:7.3f} {report.micro_f1:9.3f} {polarity:9.3f}"
+        )
     print(f"{'target':40} {'':9} {'':7} {0.80:9.2f} {0.85:9.2f}")
     verdict = "PASS" if shipped.micro_f1 >= 0.80 else "FAIL"
     print(f"detection micro-F1 {shipped.micro_f1:.3f} (target >= 0.80): {verdict}; ", end="")

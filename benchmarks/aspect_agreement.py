@@ -68,9 +68,8 @@ def main() -> None:
         (f"reelsense {shipped.model_version} vs A", shipped),
         ("term matcher alone vs A", matcher),
     ]
-    print(
-        f"test file: {DEFAULT_TEST_PATH.name}, {human.rows} sentences, {human.overall.gold} mentions"
-    )
+    mentions = human.overall.gold
+    print(f"test file: {DEFAULT_TEST_PATH.name}, {human.rows} sentences, {mentions} mentions")
     print(f"{'':40} {'precision':>9} {'recall':>7} {'micro-F1':>9} {'polarity':>9}")
     for name, report in rows:
         o = report.overall

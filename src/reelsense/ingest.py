@@ -282,6 +282,21 @@ def ingest(
         chunks = _read_in_child(sources, batch_size)
     else:
         chunks = _read_chunks(sources, batch_size)
+    with store.bulk_load():
+        _store_all(chunks, sources, store, report, failures, on_progress, on_problem)
+    return report
+
+
+def _store_all(
+    chunks: Iterable[_Chunk],
+    sources: Sequence[Source],
+    store: Store,
+    report: IngestReport,
+    failures: list[Record],
+    on_progress: ProgressCallback | None,
+    on_problem: ProblemCallback | None,
+) -> None:
+    """Write every chunk as it arrives, counting into ``report``."""
     bytes_before = 0
     if failures:
         _store_chunk(_Chunk(-1, list(failures), 0, 0), store, report, on_problem)
@@ -299,7 +314,6 @@ def ingest(
         if on_progress is not None:
             done = bytes_before if chunk.last else bytes_before + chunk.position
             on_progress(IngestProgress(source, done, report.reviews_read))
-    return report
 
 
 def _store_chunk(

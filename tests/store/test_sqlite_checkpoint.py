@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -17,8 +18,8 @@ def _wal_bytes(db: Path) -> int:
     return wal.stat().st_size if wal.exists() else 0
 
 
-def _write_many(store: SQLiteStore, batches: int, per_batch: int = 50) -> None:
-    for b in range(batches):
+def _write_many(store: SQLiteStore, batches: int, per_batch: int = 50, first: int = 0) -> None:
+    for b in range(first, first + batches):
         store.write(
             [LIGHTHOUSE]
             + [
@@ -28,8 +29,8 @@ def _write_many(store: SQLiteStore, batches: int, per_batch: int = 50) -> None:
         )
 
 
-def test_writes_are_checkpointed_while_the_store_stays_open(db_path: Path) -> None:
-    with SQLiteStore(db_path) as store:
+def test_a_bulk_load_is_checkpointed_while_the_store_stays_open(db_path: Path) -> None:
+    with SQLiteStore(db_path) as store, store.bulk_load():
         store.write([LIGHTHOUSE])
         empty = db_path.stat().st_size
         _write_many(store, 4)  # about 200 KB of text, under the writer's own 1,000-page trigger
@@ -43,7 +44,9 @@ def test_writes_are_checkpointed_while_the_store_stays_open(db_path: Path) -> No
 
 def test_closing_folds_the_log_into_the_file(db_path: Path) -> None:
     with SQLiteStore(db_path) as store:
-        _write_many(store, 3)
+        with store.bulk_load():
+            _write_many(store, 2)
+        _write_many(store, 1, first=2)
     assert _wal_bytes(db_path) == 0
     conn = sqlite3.connect(db_path)
     try:
@@ -83,6 +86,20 @@ def test_close_gives_the_writer_its_automatic_checkpoints_back(db_path: Path) ->
 
 
 def test_in_memory_store_needs_no_checkpointer() -> None:
-    with SQLiteStore(":memory:") as store:
+    with SQLiteStore(":memory:") as store, store.bulk_load():
         store.write([Movie("tt0000009")])
         assert store.counts().movies == 1
+
+
+def test_only_a_bulk_load_runs_the_checkpoint_thread(db_path: Path) -> None:
+    def threads() -> set[str]:
+        return {t.name for t in threading.enumerate()}
+
+    with SQLiteStore(db_path) as store:
+        store.write([LIGHTHOUSE])  # small writes: the writer checkpoints as SQLite does
+        assert "reelsense-checkpoint" not in threads()
+        with store.bulk_load(), store.bulk_load():  # nested blocks share one thread
+            assert "reelsense-checkpoint" in threads()
+            _write_many(store, 1)
+        assert "reelsense-checkpoint" not in threads()
+        assert store.counts().reviews == 50

@@ -7,6 +7,7 @@ and surfaces inject whichever backend they need.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Protocol
@@ -229,6 +230,13 @@ class Store(Protocol):
 
     def write(self, records: Sequence[Record]) -> WriteResult:
         """Store movies, reviews and problems in one transaction."""
+        ...
+
+    def bulk_load(self) -> AbstractContextManager[None]:
+        """Tune the store for a run of large writes (an ingest) while the block runs.
+
+        Nothing about what is stored or how durably changes, only how fast.
+        """
         ...
 
     def list_movies(

@@ -19,6 +19,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -162,6 +163,10 @@ class PostgresStore:
             return action(conn)
 
     # -- writing -------------------------------------------------------------
+
+    def bulk_load(self) -> AbstractContextManager[None]:
+        """Nothing to tune: the server checkpoints on its own (see the SQLite store)."""
+        return contextlib.nullcontext()
 
     def write(self, records: Sequence[Record]) -> WriteResult:
         """Store movies, reviews and problems in one transaction (reviews via ``COPY``).

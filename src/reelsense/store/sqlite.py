@@ -295,7 +295,7 @@ class SQLiteStore:
         if self.read_only:
             raise StoreError(f"{self._label}: the store was opened read-only; cannot write")
         with self._connection() as conn:
-            checkpointer = self._start_checkpointer(conn)
+            checkpointer = self._checkpointer
             if checkpointer is not None:
                 checkpointer.before_write()
             conn.execute("BEGIN IMMEDIATE")
@@ -311,14 +311,37 @@ class SQLiteStore:
             checkpointer.nudge()
         return result
 
-    def _start_checkpointer(self, conn: sqlite3.Connection) -> Checkpointer | None:
-        """The background checkpointer of a file store, started at its first write."""
-        if self._checkpointer is None and self.path is not None:
-            try:
-                self._checkpointer = Checkpointer(self.path, conn)
-            except sqlite3.Error as exc:  # the writer keeps checkpointing itself
-                log.debug("no background checkpoints for %s: %s", self._label, exc)
-        return self._checkpointer
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Checkpoint the write-ahead log on a thread of its own while the block runs.
+
+        For an ingest: the writer then never stops to copy its pages into the
+        file (see :mod:`reelsense.store.sqlite_checkpoint`). Small writes (an
+        analysis storing results) are better off without: the thread would
+        sync the file after every commit. Nested blocks share one thread; an
+        in-memory or read-only store needs none.
+        """
+        path = self.path
+        started = False
+        with self._lock:
+            if self._checkpointer is None and path is not None and not self.read_only:
+                with self._connection() as conn:
+                    try:
+                        self._checkpointer = Checkpointer(path, conn)
+                        started = True
+                    except sqlite3.Error as exc:  # the writer keeps checkpointing itself
+                        log.debug("no background checkpoints for %s: %s", self._label, exc)
+        try:
+            yield
+        finally:
+            if started:
+                self._stop_checkpointer()
+
+    def _stop_checkpointer(self) -> None:
+        with self._lock:
+            checkpointer, self._checkpointer = self._checkpointer, None
+        if checkpointer is not None:
+            checkpointer.close()
 
     # -- analysis ------------------------------------------------------------
 
@@ -504,12 +527,10 @@ class SQLiteStore:
     def close(self) -> None:
         """Close the connection; calling it again does nothing."""
         with self._lock:
-            conn, self._conn = self._conn, None
-            if conn is None:
+            if self._conn is None:
                 return
-            checkpointer, self._checkpointer = self._checkpointer, None
-            if checkpointer is not None:
-                checkpointer.close()
+            self._stop_checkpointer()
+            conn, self._conn = self._conn, None
             if not self.read_only:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("PRAGMA optimize")

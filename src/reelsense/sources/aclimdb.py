@@ -10,9 +10,10 @@ The layout (Maas et al., 2011)::
 It is read from the extracted folder or straight from the ``.tar.gz``. In the
 published archive the ``urls_*.txt`` members come *after* the reviews they
 describe, so an archive is read in two streaming passes: the first keeps only
-the URL lists (a few MB) and runs on a thread beside the second, which reads
-the reviews (see :mod:`reelsense.sources.aclimdb_urls`). Review texts are
-never held together in memory.
+the URL lists (a few MB) and is read lazily beside the second, which reads the
+reviews: only as far as the list the next review needs (see
+:mod:`reelsense.sources.aclimdb_urls`). Review texts are never held together
+in memory.
 """
 
 from __future__ import annotations

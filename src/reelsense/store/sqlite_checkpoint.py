@@ -4,13 +4,15 @@ In WAL mode SQLite appends every committed page to ``<db>-wal`` and copies
 it into the database file at a *checkpoint*. By default the committing
 connection runs that checkpoint itself, after any commit that leaves the log
 over 1,000 pages, so a bulk ingest stops after each batch to copy and sync
-the pages it has just written. :class:`Checkpointer` moves that copy to a
-thread with its own connection: the writer switches its automatic
+the pages it has just written. During a bulk load
+(:meth:`reelsense.store.sqlite.SQLiteStore.bulk_load`) :class:`Checkpointer`
+moves that copy to a thread with its own connection: the writer switches its automatic
 checkpoints off and nudges the thread after each commit, and the thread runs
 a ``PASSIVE`` checkpoint, which never blocks the writer or readers. Python's
 ``sqlite3`` releases the GIL while SQLite works, so the copy overlaps the
-next batch's parsing and indexing (on aclImdb, about 10% of the ingest's wall
-time; see ``benchmarks/ingest.py``).
+next batch's parsing and indexing (on aclImdb, about 5% of the ingest's wall
+time; see ``benchmarks/ingest.py``). Small, frequent commits are better off
+without it: the thread would sync the file after each of them.
 
 A passive checkpoint that races the next commit cannot reset the log, so the
 writer still bounds it: :meth:`Checkpointer.before_write` runs a blocking

@@ -74,6 +74,39 @@ def test_the_writer_resets_a_log_past_its_limit(db_path: Path) -> None:
         writer.close()
 
 
+def test_a_long_reader_lets_the_log_grow_but_never_stalls_the_writer(db_path: Path) -> None:
+    writer = sqlite3.connect(db_path, isolation_level=None, timeout=30)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("CREATE TABLE t (x TEXT)")
+    writer.execute("INSERT INTO t VALUES ('first')")
+    reader = sqlite3.connect(db_path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM t").fetchone()  # holds a snapshot: the log must stay
+    checkpointer = Checkpointer(db_path, writer, max_wal_bytes=64 * 1024)
+    try:
+        slowest = 0.0
+        for _ in range(20):
+            started = time.monotonic()
+            checkpointer.before_write()
+            writer.execute("INSERT INTO t VALUES (?)", ("x" * 50_000,))
+            slowest = max(slowest, time.monotonic() - started)
+        # the writer waited at most a moment for the reader, not its 30 s timeout, each time
+        assert slowest < 2.0
+        assert _wal_bytes(db_path) > 1_000_000  # the reader's snapshot kept the log
+        reader.execute("COMMIT")  # the reader is gone: within a few writes the log is emptied
+        sizes = []
+        for _ in range(3):
+            checkpointer.before_write()
+            sizes.append(_wal_bytes(db_path))
+            writer.execute("INSERT INTO t VALUES (?)", ("x" * 50_000,))
+        assert 0 in sizes
+        assert writer.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 24
+    finally:
+        reader.close()
+        checkpointer.close()
+        writer.close()
+
+
 def test_close_gives_the_writer_its_automatic_checkpoints_back(db_path: Path) -> None:
     writer = sqlite3.connect(db_path, isolation_level=None)
     writer.execute("PRAGMA journal_mode = WAL")

@@ -16,7 +16,8 @@ without it: the thread would sync the file after each of them.
 
 A passive checkpoint that races the next commit cannot reset the log, so the
 writer still bounds it: :meth:`Checkpointer.before_write` runs a blocking
-``RESTART`` checkpoint once the log passes :data:`MAX_WAL_BYTES`. Nothing
+``TRUNCATE`` checkpoint once the log passes :data:`MAX_WAL_BYTES` (unless a
+long-running reader still needs the log). Nothing
 here changes durability: a commit is in the log before it returns, whether
 or not it has been checkpointed yet.
 """
@@ -29,7 +30,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-__all__ = ["MAX_WAL_BYTES", "Checkpointer"]
+__all__ = ["MAX_WAL_BYTES", "READER_WAIT_MS", "Checkpointer"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 # reset it: large enough that the thread, not the writer, does nearly every
 # copy, small enough to bound the disk the log takes next to the database.
 MAX_WAL_BYTES = 256 * 1024 * 1024
+# How long the writer waits for readers to leave the log before it gives up emptying it.
+READER_WAIT_MS = 200
 
 
 class Checkpointer:
@@ -64,6 +67,7 @@ class Checkpointer:
         self._wal = Path(f"{path}-wal")
         self._writer = writer
         self._max_wal_bytes = max_wal_bytes
+        self._limit = max_wal_bytes
         self._conn = sqlite3.connect(str(path), timeout=30.0, check_same_thread=False)
         self._wake = threading.Event()
         self._stopping = False
@@ -77,13 +81,32 @@ class Checkpointer:
         self._wake.set()
 
     def before_write(self) -> None:
-        """Reset the log first when it has grown past the limit (blocks while it copies)."""
+        """Fold in and empty the log first when it has grown past the limit.
+
+        Blocks while it copies, and at most :data:`READER_WAIT_MS` for
+        readers still using the log; when one holds on (a long query), the
+        log is left to grow and the next try waits until it has grown by
+        another ``max_wal_bytes``, so a reader never stalls the writer for long.
+        """
         try:
             size = self._wal.stat().st_size
         except OSError:
             return
-        if size > self._max_wal_bytes:
-            self._writer.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+        if size <= self._limit:
+            return
+        busy = self._truncate()
+        self._limit = size + self._max_wal_bytes if busy else self._max_wal_bytes
+
+    def _truncate(self) -> bool:
+        """A blocking ``TRUNCATE`` checkpoint; ``True`` when a reader kept it from finishing."""
+        writer = self._writer
+        wait = int(writer.execute("PRAGMA busy_timeout").fetchone()[0])
+        writer.execute(f"PRAGMA busy_timeout = {READER_WAIT_MS}")
+        try:
+            row = writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            writer.execute(f"PRAGMA busy_timeout = {wait}")
+        return bool(row[0])
 
     def close(self) -> None:
         """Stop the thread, close its connection, give the writer its automatic checkpoints back."""
@@ -102,5 +125,5 @@ class Checkpointer:
                 return
             try:
                 self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            except sqlite3.Error as exc:  # the writer's RESTART or close() will fold it in
+            except sqlite3.Error as exc:  # the writer's TRUNCATE or close() will fold it in
                 log.debug("background checkpoint failed: %s", exc)

@@ -104,7 +104,7 @@ def discover(
 
 
 @dataclass(frozen=True, slots=True)
-class _Chunk:
+class Chunk:
     """Records read from one source, passed from the reader to the writer."""
 
     source: int
@@ -115,16 +115,16 @@ class _Chunk:
     error: SourceError | None = None
 
 
-ChunkReader = Callable[[Sequence[Source], int], Iterable[_Chunk]]
+ChunkReader = Callable[[Sequence[Source], int], Iterable[Chunk]]
 """Reads ``sources`` in chunks of about ``batch_size`` records for :func:`ingest`.
 
 Chunks must come in source order, each source ending with one ``last``
-chunk, as :func:`_read_chunks` yields them (``reader=`` of :func:`ingest`;
+chunk, as :func:`read_chunks` yields them (``reader=`` of :func:`ingest`;
 the Dask engine reads on its workers this way).
 """
 
 
-def _read_chunks(sources: Sequence[Source], batch_size: int) -> Iterator[_Chunk]:
+def read_chunks(sources: Sequence[Source], batch_size: int) -> Iterator[Chunk]:
     """Read every source in order, in chunks of about ``batch_size`` records."""
     for index, source in enumerate(sources):
         records: list[Record] = []
@@ -132,26 +132,26 @@ def _read_chunks(sources: Sequence[Source], batch_size: int) -> Iterator[_Chunk]
             for record in source.records():
                 records.append(record)
                 if len(records) >= batch_size:
-                    yield _Chunk(index, records, source.position, source.files_read)
+                    yield Chunk(index, records, source.position, source.files_read)
                     records = []
         except SourceError as exc:
-            yield _Chunk(index, records, source.size, source.files_read, True, exc)
+            yield Chunk(index, records, source.size, source.files_read, True, exc)
             continue
-        yield _Chunk(index, records, source.size, source.files_read, True)
+        yield Chunk(index, records, source.size, source.files_read, True)
 
 
 def _reader_main(
-    sources: Sequence[Source], batch_size: int, out: multiprocessing.Queue[_Chunk | None]
+    sources: Sequence[Source], batch_size: int, out: multiprocessing.Queue[Chunk | None]
 ) -> None:
     """Body of the reader process: parse sources, hand chunks to the writer."""
     exit_with_parent()  # else a killed ingest leaves this blocked on a full queue
-    for chunk in _read_chunks(sources, batch_size):
+    for chunk in read_chunks(sources, batch_size):
         out.put(chunk)
     out.put(None)
 
 
-def _read_in_child(sources: Sequence[Source], batch_size: int) -> Iterator[_Chunk]:
-    """Run :func:`_read_chunks` in another process so parsing overlaps writing.
+def _read_in_child(sources: Sequence[Source], batch_size: int) -> Iterator[Chunk]:
+    """Run :func:`read_chunks` in another process so parsing overlaps writing.
 
     A thread of this process receives (unpickles) the next chunk while the
     caller writes the current one: SQLite releases the GIL while it works,
@@ -159,12 +159,12 @@ def _read_in_child(sources: Sequence[Source], batch_size: int) -> Iterator[_Chun
     critical path.
     """
     context = multiprocessing.get_context("spawn")
-    chunks: multiprocessing.Queue[_Chunk | None] = context.Queue(maxsize=_QUEUE_CHUNKS)
+    chunks: multiprocessing.Queue[Chunk | None] = context.Queue(maxsize=_QUEUE_CHUNKS)
     reader: SpawnProcess = context.Process(
         target=_reader_main, args=(sources, batch_size, chunks), daemon=True
     )
     reader.start()
-    received: queue.Queue[_Chunk | BaseException | None] = queue.Queue()
+    received: queue.Queue[Chunk | BaseException | None] = queue.Queue()
     # Taken before a chunk is fetched, given back when the writer takes one:
     # at most this many chunks wait unpickled beside the one being written.
     slots = threading.Semaphore(_RECEIVED_CHUNKS)
@@ -196,8 +196,8 @@ def _read_in_child(sources: Sequence[Source], batch_size: int) -> Iterator[_Chun
 
 def _receive(
     reader: SpawnProcess,
-    chunks: multiprocessing.Queue[_Chunk | None],
-    received: queue.Queue[_Chunk | BaseException | None],
+    chunks: multiprocessing.Queue[Chunk | None],
+    received: queue.Queue[Chunk | BaseException | None],
     slots: threading.Semaphore,
     stop: threading.Event,
 ) -> None:
@@ -206,7 +206,7 @@ def _receive(
     Ends after passing on the final ``None`` or an exception (a reader that
     died is a :class:`SourceError`), or as soon as ``stop`` is set.
     """
-    item: _Chunk | BaseException | None
+    item: Chunk | BaseException | None
     while not stop.is_set():
         if not slots.acquire(timeout=_POLL_SECONDS):
             continue
@@ -222,7 +222,7 @@ def _receive(
         except BaseException as exc:  # handed to the writer, which raises it
             item = exc
         received.put(item)
-        if not isinstance(item, _Chunk):
+        if not isinstance(item, Chunk):
             return
 
 
@@ -277,18 +277,18 @@ def ingest(
     failures: list[Record] = [Problem(e.path, e.line, e.problem) for e in unreadable]
     report.failed.extend(str(e) for e in unreadable)
     if reader is not None:
-        chunks: Iterable[_Chunk] = reader(sources, batch_size)
+        chunks: Iterable[Chunk] = reader(sources, batch_size)
     elif parallel:
         chunks = _read_in_child(sources, batch_size)
     else:
-        chunks = _read_chunks(sources, batch_size)
+        chunks = read_chunks(sources, batch_size)
     with store.bulk_load():
         _store_all(chunks, sources, store, report, failures, on_progress, on_problem)
     return report
 
 
 def _store_all(
-    chunks: Iterable[_Chunk],
+    chunks: Iterable[Chunk],
     sources: Sequence[Source],
     store: Store,
     report: IngestReport,
@@ -299,7 +299,7 @@ def _store_all(
     """Write every chunk as it arrives, counting into ``report``."""
     bytes_before = 0
     if failures:
-        _store_chunk(_Chunk(-1, list(failures), 0, 0), store, report, on_problem)
+        _store_chunk(Chunk(-1, list(failures), 0, 0), store, report, on_problem)
     for chunk in chunks:
         if chunk.error is not None:
             logger.warning("cannot read %s", chunk.error)
@@ -317,7 +317,7 @@ def _store_all(
 
 
 def _store_chunk(
-    chunk: _Chunk, store: Store, report: IngestReport, on_problem: ProblemCallback | None
+    chunk: Chunk, store: Store, report: IngestReport, on_problem: ProblemCallback | None
 ) -> None:
     """Write one chunk in one transaction and count what it held."""
     for record in chunk.records:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from reelsense.cli.app import app
 from reelsense.errors import ConfigError
-from reelsense.ingest import IngestProgress, IngestReport, _Chunk, discover, ingest
+from reelsense.ingest import Chunk, IngestProgress, IngestReport, discover, ingest
 from reelsense.records import Review
 from reelsense.sources.base import Source
 from reelsense.store import SQLiteStore
@@ -142,10 +142,10 @@ def test_dask_ingest_reports_an_input_the_worker_cannot_see_and_goes_on(
 
 
 class FakeFuture:
-    def __init__(self, chunk: _Chunk) -> None:
+    def __init__(self, chunk: Chunk) -> None:
         self.chunk = chunk
 
-    def result(self) -> _Chunk:
+    def result(self) -> Chunk:
         return self.chunk
 
 
@@ -165,7 +165,7 @@ class FakeActor:
         self.left[index] -= 1
         record = Review(f"tt{index}", self.left[index], "text")
         last = self.left[index] == 0
-        return FakeFuture(_Chunk(index, [record], 0, 1 if last else 0, last))
+        return FakeFuture(Chunk(index, [record], 0, 1 if last else 0, last))
 
 
 def test_dask_reader_keeps_a_bounded_window_and_yields_in_source_order() -> None:

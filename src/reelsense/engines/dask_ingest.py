@@ -42,7 +42,7 @@ from typing import cast
 
 from reelsense.engines.dask import check_cluster_options, connect
 from reelsense.errors import ConfigError, SourceError
-from reelsense.ingest import _Chunk, _read_chunks
+from reelsense.ingest import Chunk, read_chunks
 from reelsense.sources.base import Source
 
 # reelsense.engines.dask raises ConfigError above when dask is missing.
@@ -57,9 +57,9 @@ class _SourceReader:
     """Worker-side actor: the open record streams of the sources it reads."""
 
     def __init__(self) -> None:
-        self.streams: dict[int, Iterator[_Chunk]] = {}
+        self.streams: dict[int, Iterator[Chunk]] = {}
 
-    def start(self, index: int, source: Source, batch_size: int) -> _Chunk:
+    def start(self, index: int, source: Source, batch_size: int) -> Chunk:
         """Open ``source`` (number ``index`` on the client) and return its first chunk."""
         if not os.path.lexists(source.path):
             # The client saw this path during discovery; the worker does not.
@@ -70,11 +70,11 @@ class _SourceReader:
                 f"not found on Dask worker {worker}; inputs must be on a file system "
                 "every worker sees under the same path",
             )
-            return _Chunk(index, [], 0, 0, True, error)
-        self.streams[index] = _read_chunks([source], batch_size)
+            return Chunk(index, [], 0, 0, True, error)
+        self.streams[index] = read_chunks([source], batch_size)
         return self.next(index)
 
-    def next(self, index: int) -> _Chunk:
+    def next(self, index: int) -> Chunk:
         """The next chunk of source ``index``; its last one closes the stream."""
         chunk = next(self.streams[index])
         if chunk.last:
@@ -89,7 +89,7 @@ class _Open:
     index: int
     slot: int
     reader: distributed.Actor
-    pending: distributed.BaseActorFuture[_Chunk]
+    pending: distributed.BaseActorFuture[Chunk]
 
 
 class DaskReader:
@@ -136,7 +136,7 @@ class DaskReader:
         self.in_flight = in_flight
         self.connect_timeout = connect_timeout
 
-    def __call__(self, sources: Sequence[Source], batch_size: int) -> Iterator[_Chunk]:
+    def __call__(self, sources: Sequence[Source], batch_size: int) -> Iterator[Chunk]:
         """Yield every source's chunks, in source order, read on the workers.
 
         Nothing to read means no cluster is started or contacted.
@@ -169,7 +169,7 @@ class DaskReader:
 
     def _read_window(
         self, sources: Sequence[Source], batch_size: int, actors: list[distributed.Actor]
-    ) -> Iterator[_Chunk]:
+    ) -> Iterator[Chunk]:
         """Keep ``in_flight`` sources open per worker; yield chunks in source order."""
         limit = self.in_flight * len(actors)
         load = dict.fromkeys(range(len(actors)), 0)

@@ -49,9 +49,9 @@ from tests.sources.hostile import (
     write_zip,
 )
 
+from reelsense.sources.limits import GIB, MIB
+
 GOOD_TT = "tt9909999"
-GIB = 1 << 30
-MIB = 1 << 20
 MILLION = 1_000_000
 
 

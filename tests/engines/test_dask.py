@@ -16,6 +16,7 @@ from reelsense.engines import LocalEngine
 from reelsense.errors import ConfigError
 from reelsense.store import SQLiteStore
 from reelsense.store.base import StoredReview
+from tests.engines.cluster_options import INVALID_CLUSTER_OPTIONS
 from tests.engines.conftest import corpus
 
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed")
@@ -115,13 +116,7 @@ def test_dask_unreachable_scheduler_is_a_config_error(store: SQLiteStore) -> Non
 
 @pytest.mark.parametrize(
     ("options", "problem"),
-    [
-        ({"workers": 0}, "workers must be 1 or more"),
-        ({"scheduler": "tcp://127.0.0.1:8786", "workers": 2}, "with --scheduler"),
-        ({"scheduler": "127.0.0.1:8786"}, "not an address like tcp://"),
-        ({"in_flight": 0}, "in_flight must be 1 or more"),
-        ({"threads_per_worker": 0}, "threads_per_worker must be 1 or more"),
-    ],
+    [*INVALID_CLUSTER_OPTIONS, ({"threads_per_worker": 0}, "threads_per_worker must be 1 or more")],
 )
 def test_dask_rejects_invalid_options(options: dict[str, object], problem: str) -> None:
     with pytest.raises(ConfigError, match=problem):

@@ -16,6 +16,7 @@ from reelsense.records import Review
 from reelsense.sources.base import Source
 from reelsense.store import SQLiteStore
 from tests.cli.test_ingest import GOOD_MOVIE, write_movie
+from tests.engines.cluster_options import INVALID_CLUSTER_OPTIONS
 from tests.sources.hostile import write_zip
 
 pytest.importorskip("distributed", reason="dask[distributed] is not installed")
@@ -183,15 +184,7 @@ def test_dask_reader_keeps_a_bounded_window_and_yields_in_source_order() -> None
     assert [c.last for c in [first, *rest]] == [False, False, True] * 10
 
 
-@pytest.mark.parametrize(
-    ("options", "problem"),
-    [
-        ({"workers": 0}, "workers must be 1 or more"),
-        ({"scheduler": "tcp://127.0.0.1:8786", "workers": 2}, "with --scheduler"),
-        ({"scheduler": "127.0.0.1:8786"}, "not an address like tcp://"),
-        ({"in_flight": 0}, "in_flight must be 1 or more"),
-    ],
-)
+@pytest.mark.parametrize(("options", "problem"), INVALID_CLUSTER_OPTIONS)
 def test_dask_reader_rejects_invalid_options(options: dict[str, object], problem: str) -> None:
     with pytest.raises(ConfigError, match=problem):
         DaskReader(**options)  # type: ignore[arg-type]

@@ -289,11 +289,15 @@ class AspectModel:
                     else:
                         clause = sentence
                     chosen[mention.aspect] = clause_ids.setdefault(clause, len(clause_ids))
-                whole = clause_ids.setdefault(sentence, len(clause_ids))
-                for aspect in sorted(aspects | set(chosen), key=order.__getitem__):
-                    if aspect not in chosen and len(spans) > 1:
-                        unplaced.append((len(pending), [sentence[a:b] for a, b in spans]))
-                    pending.append((r, s, sentence, aspect, chosen.get(aspect, whole)))
+                for aspect in sorted(aspects, key=order.__getitem__):
+                    clause_id = chosen.get(aspect)
+                    if clause_id is None:  # no term places it (detector, or an answer)
+                        if self.detector is not None and len(spans) > 1:
+                            unplaced.append((len(pending), [sentence[a:b] for a, b in spans]))
+                            clause_id = -1  # set by _place
+                        else:
+                            clause_id = clause_ids.setdefault(sentence, len(clause_ids))
+                    pending.append((r, s, sentence, aspect, clause_id))
         self._place(pending, unplaced, clause_ids)
         slope, offset = self.calibration
         logits = (slope * self.decision_scores(list(clause_ids)) + offset).tolist()
@@ -351,8 +355,7 @@ class AspectModel:
 
         "The sets were cheap, but I loved every minute" is about the visuals
         in its first clause only; judging the whole sentence would let the
-        second clause's praise decide. Without a detector (answers to a
-        question) the whole sentence stays.
+        second clause's praise decide. Only called with a detector.
         """
         if self.detector is None or not unplaced:
             return

@@ -23,11 +23,13 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from reelsense.analysis.aspect_detector import (
+    DEFAULT_THRESHOLD,
+    DEFAULT_VETO,
     AspectDetector,
     fit_detector,
     train_word_vectors,
 )
-from reelsense.analysis.aspect_eval import read_gold, sentence_sha1
+from reelsense.analysis.aspect_eval import GoldRow, read_gold, sentence_sha1
 from reelsense.analysis.aspect_model import (
     DEFAULT_ASPECTS_DIR,
     AspectModel,
@@ -58,14 +60,6 @@ ASPECT_FEATURES = FeatureConfig(ngram_max=3, min_df=2, skip_bigrams=True)
 DEFAULT_GOLD_PATH = Path(__file__).resolve().parent / "data" / "aspect_gold.jsonl"
 DEFAULT_TEST_PATH = Path(__file__).resolve().parent / "data" / "aspect_test.jsonl"
 DEFAULT_TRAIN_PATH = Path(__file__).resolve().parent / "data" / "aspect_train.jsonl"
-# The detector's (threshold, veto) and its regressions' C, chosen on the dev file
-# (aspect_gold.jsonl) by micro-F1, trained on the 18,948 labelled sentences:
-#   C = 0.3: (0.35, 0.1) 0.760  (0.40, 0.1) 0.765  (0.45, 0.1) 0.762  (0.40, 0.2) 0.762
-#   C = 0.6: (0.35, 0.1) 0.755  (0.40, 0.1) 0.755  (0.45, 0.1) 0.759  (0.40, 0.2) 0.754
-#   C = 1.0: (0.35, 0.1) 0.754  (0.40, 0.1) 0.753  (0.45, 0.1) 0.756  (0.40, 0.2) 0.751
-# (the term matcher alone: 0.752). Never tuned on the test file.
-DEFAULT_DETECTOR_SETTINGS = (0.4, 0.1)
-DEFAULT_DETECTOR_C = 0.3
 # (weight, scale, cap) of the whole-review prior; chosen on the dev file (aspect_gold.jsonl)
 # by polarity accuracy, never on the held-out test file.
 DEFAULT_REVIEW_PRIOR = (1.0, 10.0, 3.0)
@@ -279,7 +273,7 @@ def train_detector(
     train_path: str | Path,
     *,
     exclude: Collection[str],
-    settings: tuple[float, float] = DEFAULT_DETECTOR_SETTINGS,
+    settings: tuple[float, float] = (DEFAULT_THRESHOLD, DEFAULT_VETO),
     random_state: int = 0,
 ) -> tuple[AspectDetector, dict[str, Any]]:
     """Learn word vectors and fit the aspect detector on the labelled training file.
@@ -294,42 +288,35 @@ def train_detector(
         When the training file cannot be read or holds no usable row.
     """
     rows = read_gold(train_path)
-    by_review: dict[str, list[Any]] = {}
+    by_review: dict[str, list[GoldRow]] = {}
     for row in rows:
         by_review.setdefault(row.review, []).append(row)
     vector_sentences, texts = read_detector_data(
         aclimdb_path, exclude=exclude, wanted=set(by_review)
     )
     ids = sorted(i for i in by_review if i in texts)
-    sentences, found, before = matcher_inputs(model.matched_sentences([texts[i] for i in ids]))
+    matched = model.matched_sentences([texts[i] for i in ids])
+    sentences, found, before = matcher_inputs(matched)
     offset = 0
     X_sentences: list[str] = []
     X_found: list[set[str]] = []
     X_before: list[set[str]] = []
     labels: list[set[str]] = []
-    for review in ids:
-        count = len(split_sentences(texts[review]))
+    for review, review_sentences in zip(ids, matched, strict=True):
         for row in by_review[review]:
             k = offset + row.sentence
-            if row.sentence < count and sentence_sha1(sentences[k]) == row.sha1:
+            if row.sentence < len(review_sentences) and sentence_sha1(sentences[k]) == row.sha1:
                 X_sentences.append(sentences[k])
                 X_found.append(found[k])
                 X_before.append(before[k])
                 labels.append(set(row.aspects))
-        offset += count
+        offset += len(review_sentences)
     if not labels:
         raise ConfigError(f"{train_path}: no labelled sentence matches aclImdb train")
     vectors = train_word_vectors(vector_sentences, random_state=random_state)
     threshold, veto = settings
     detector = fit_detector(
-        X_sentences,
-        X_found,
-        X_before,
-        labels,
-        vectors,
-        C=DEFAULT_DETECTOR_C,
-        threshold=threshold,
-        veto=veto,
+        X_sentences, X_found, X_before, labels, vectors, threshold=threshold, veto=veto
     )
     info = {
         "labelled_file": Path(train_path).name,

@@ -20,6 +20,7 @@ from reelsense.analysis.aspect_detector import (
     fit_detector,
     train_word_vectors,
 )
+from reelsense.analysis.aspect_eval import GoldRow
 from reelsense.analysis.aspect_model import AspectModel
 from reelsense.analysis.aspect_train import fit_aspect_model
 from reelsense.errors import ConfigError
@@ -231,3 +232,29 @@ def test_train_detector_uses_the_labelled_sentences(
     )
     assert info["labelled_sentences"] == len(rows) - 1 and info["skipped_rows"] == 1
     assert _detect(detector, ["the hues were striking"]) == [{"visuals"}]
+
+
+def test_detector_rows_pair_labels_with_sentences_and_matcher_output() -> None:
+    texts = {
+        "aclImdb/train/pos/1_9": "The soundtrack soared. We went home. Great plot too.",
+        "aclImdb/train/neg/2_1": "Nothing here.",
+    }
+    sentences = split_sentences(texts["aclImdb/train/pos/1_9"])
+
+    def row(review: str, k: int, text: str, aspects: dict[str, str]) -> GoldRow:
+        return GoldRow(review, k, hashlib.sha1(text.encode()).hexdigest()[:12], aspects)
+
+    rows = [
+        row("aclImdb/train/pos/1_9", 2, sentences[2], {"story": "positive"}),
+        row("aclImdb/train/pos/1_9", 0, sentences[0], {"music": "positive"}),
+        row("aclImdb/train/pos/1_9", 1, "a sentence that has changed since", {}),
+        row("aclImdb/train/neg/9_1", 0, "a review that is not in the texts", {}),
+        row("aclImdb/train/pos/1_9", 7, "past the last sentence", {}),
+    ]
+    data = aspect_train.detector_rows(_polarity_model(), rows, texts)
+    assert data.reviews == ["aclImdb/train/pos/1_9"] * 2
+    assert data.indices == [2, 0]
+    assert data.sentences == [sentences[2], sentences[0]]
+    assert data.labels == [{"story"}, {"music"}]
+    assert data.found == [{"story"}, {"music"}]  # the term matcher's aspects
+    assert data.before == [set(), set()]  # "We went home." and the review's start

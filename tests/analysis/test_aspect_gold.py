@@ -117,3 +117,27 @@ def test_gold_hashes_match_the_current_splitter(path: Path) -> None:
             digest = hashlib.sha1(found[row["sentence"]].encode("utf-8")).hexdigest()[:12]
             matched += digest == row["sha1"]
     assert matched >= 0.95 * len(rows), f"only {matched}/{len(rows)} sentences still match"
+
+
+SECOND_LABELLINGS = pytest.mark.parametrize(
+    ("second", "first"),
+    [
+        (DATA / "aspect_test_second.jsonl", TEST),
+        (DATA / "aspect_train_second.jsonl", DATA / "aspect_train.jsonl"),
+    ],
+    ids=["test", "train"],
+)
+
+
+@SECOND_LABELLINGS
+def test_second_labellings_relabel_whole_reviews_of_their_file(second: Path, first: Path) -> None:
+    original = {(row["review"], row["sentence"]): row["sha1"] for row in _rows(first)}
+    rows = _rows(second)
+    assert len(rows) >= 400
+    for row in rows:
+        assert set(row) == {"review", "sentence", "sha1", "aspects"}, row
+        assert original[(row["review"], row["sentence"])] == row["sha1"], row
+        assert set(row["aspects"]) <= ASPECTS and set(row["aspects"].values()) <= POLARITIES
+    reviews = {row["review"] for row in rows}
+    whole = {key for key in original if key[0] in reviews}
+    assert whole == {(row["review"], row["sentence"]) for row in rows}

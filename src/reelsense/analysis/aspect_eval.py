@@ -22,7 +22,15 @@ from reelsense.errors import ConfigError
 from reelsense.records import Review
 from reelsense.text.sentences import split_sentences
 
-__all__ = ["AspectCounts", "AspectReport", "GoldRow", "evaluate_aspects", "read_gold", "score_rows"]
+__all__ = [
+    "AspectCounts",
+    "AspectReport",
+    "GoldRow",
+    "evaluate_aspects",
+    "read_gold",
+    "read_review_texts",
+    "score_rows",
+]
 
 _POLARITIES = ("positive", "negative", "neutral")
 
@@ -222,7 +230,8 @@ def score_rows(
     return report
 
 
-def _review_texts(aclimdb_path: Path, wanted: set[str]) -> dict[str, str]:
+def read_review_texts(aclimdb_path: Path, wanted: set[str]) -> dict[str, str]:
+    """The texts of the aclImdb train reviews whose ``external_id`` is in ``wanted``."""
     from reelsense.sources.aclimdb import read_aclimdb
 
     texts: dict[str, str] = {}
@@ -267,7 +276,7 @@ def evaluate_aspects(
     0.81
     """
     gold_rows = read_gold(gold_path)
-    texts = _review_texts(Path(aclimdb_path), {row.review for row in gold_rows})
+    texts = read_review_texts(Path(aclimdb_path), {row.review for row in gold_rows})
     by_review: dict[str, list[GoldRow]] = {}
     for row in gold_rows:
         by_review.setdefault(row.review, []).append(row)

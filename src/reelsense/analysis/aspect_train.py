@@ -14,7 +14,8 @@ import json
 import logging
 import re
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,8 @@ __all__ = [
     "DEFAULT_GOLD_PATH",
     "DEFAULT_TEST_PATH",
     "DEFAULT_TRAIN_PATH",
+    "DetectorRows",
+    "detector_rows",
     "fit_aspect_model",
     "gold_review_ids",
     "train_aspect_model",
@@ -267,6 +270,54 @@ def read_detector_data(
     return sentences, texts
 
 
+@dataclass(frozen=True)
+class DetectorRows:
+    """Labelled sentences as the detector sees them: one entry per usable labelled row."""
+
+    reviews: list[str]
+    """The review each sentence is from (for grouping folds by review)."""
+    indices: list[int]
+    """The sentence's index in its review."""
+    sentences: list[str]
+    found: list[set[str]]
+    """The term matcher's aspects of each sentence."""
+    before: list[set[str]]
+    """The term matcher's aspects of the sentence before it."""
+    labels: list[set[str]]
+    """The aspects the labeller gave."""
+
+
+def detector_rows(
+    model: AspectModel, rows: Sequence[GoldRow], texts: Mapping[str, str]
+) -> DetectorRows:
+    """Pair labelled rows with their sentences and the matcher's output for them.
+
+    The matcher features come from ``model`` (its term matcher), exactly as
+    :meth:`AspectModel.analyze_reviews` computes them. A row whose review is
+    not in ``texts``, or whose sentence no longer matches its ``sha1``, is left out.
+    """
+    by_review: dict[str, list[GoldRow]] = {}
+    for row in rows:
+        by_review.setdefault(row.review, []).append(row)
+    ids = sorted(i for i in by_review if i in texts)
+    matched = model.matched_sentences([texts[i] for i in ids])
+    sentences, found, before = matcher_inputs(matched)
+    out = DetectorRows([], [], [], [], [], [])
+    offset = 0
+    for review, review_sentences in zip(ids, matched, strict=True):
+        for row in by_review[review]:
+            k = offset + row.sentence
+            if row.sentence < len(review_sentences) and sentence_sha1(sentences[k]) == row.sha1:
+                out.reviews.append(review)
+                out.indices.append(row.sentence)
+                out.sentences.append(sentences[k])
+                out.found.append(found[k])
+                out.before.append(before[k])
+                out.labels.append(set(row.aspects))
+        offset += len(review_sentences)
+    return out
+
+
 def train_detector(
     model: AspectModel,
     aclimdb_path: str | Path,
@@ -278,9 +329,8 @@ def train_detector(
 ) -> tuple[AspectDetector, dict[str, Any]]:
     """Learn word vectors and fit the aspect detector on the labelled training file.
 
-    The matcher features come from ``model`` (its term matcher), exactly as
-    :meth:`AspectModel.analyze_reviews` computes them. A labelled row whose
-    sentence no longer matches its ``sha1`` is skipped and counted.
+    Rows are paired with their sentences by :func:`detector_rows`; a labelled
+    row whose sentence no longer matches its ``sha1`` is skipped and counted.
 
     Raises
     ------
@@ -288,41 +338,28 @@ def train_detector(
         When the training file cannot be read or holds no usable row.
     """
     rows = read_gold(train_path)
-    by_review: dict[str, list[GoldRow]] = {}
-    for row in rows:
-        by_review.setdefault(row.review, []).append(row)
     vector_sentences, texts = read_detector_data(
-        aclimdb_path, exclude=exclude, wanted=set(by_review)
+        aclimdb_path, exclude=exclude, wanted={row.review for row in rows}
     )
-    ids = sorted(i for i in by_review if i in texts)
-    matched = model.matched_sentences([texts[i] for i in ids])
-    sentences, found, before = matcher_inputs(matched)
-    offset = 0
-    X_sentences: list[str] = []
-    X_found: list[set[str]] = []
-    X_before: list[set[str]] = []
-    labels: list[set[str]] = []
-    for review, review_sentences in zip(ids, matched, strict=True):
-        for row in by_review[review]:
-            k = offset + row.sentence
-            if row.sentence < len(review_sentences) and sentence_sha1(sentences[k]) == row.sha1:
-                X_sentences.append(sentences[k])
-                X_found.append(found[k])
-                X_before.append(before[k])
-                labels.append(set(row.aspects))
-        offset += len(review_sentences)
-    if not labels:
+    data = detector_rows(model, rows, texts)
+    if not data.labels:
         raise ConfigError(f"{train_path}: no labelled sentence matches aclImdb train")
     vectors = train_word_vectors(vector_sentences, random_state=random_state)
     threshold, veto = settings
     detector = fit_detector(
-        X_sentences, X_found, X_before, labels, vectors, threshold=threshold, veto=veto
+        data.sentences,
+        data.found,
+        data.before,
+        data.labels,
+        vectors,
+        threshold=threshold,
+        veto=veto,
     )
     info = {
         "labelled_file": Path(train_path).name,
-        "labelled_sentences": len(labels),
-        "labelled_reviews": len(ids),
-        "skipped_rows": len(rows) - len(labels),
+        "labelled_sentences": len(data.labels),
+        "labelled_reviews": len(set(data.reviews)),
+        "skipped_rows": len(rows) - len(data.labels),
         "vector_sentences": len(vector_sentences),
         "threshold_and_veto_tuned_on": "aspect_gold.jsonl (dev), micro-F1",
     }

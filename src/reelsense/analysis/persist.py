@@ -80,7 +80,10 @@ def save(
     arrays["calibration"] = np.asarray(model.calibration_, dtype=np.float64)
     arrays["rating_coef"] = np.asarray(model.rating_coef_, dtype=np.float64)
     arrays["rating_intercept"] = np.asarray(model.rating_intercept_, dtype=np.float64)
-    np.savez_compressed(target / ARRAYS_FILE, **arrays)  # type: ignore[arg-type]
+    # Stored uncompressed: every `analyze` and `predict` loads these 34 MB, and a
+    # copy takes 0.02 s where inflating took 0.15 s (a twelfth of analyzing 25,000
+    # reviews). Wheels and archives compress the file for transfer anyway.
+    np.savez(target / ARRAYS_FILE, **arrays)  # type: ignore[arg-type]
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reelsense.analysis.aspect_model import (
     DEFAULT_ASPECTS_DIR,
@@ -158,6 +160,34 @@ def test_negation_marks_the_governed_words() -> None:
     assert mark_negation("It is not funny.") == "It is not xnegfunny."
     assert mark_negation("Never boring, but silly.") == "Never xnegboring, but silly."
     assert mark_negation("A fine film.") == "A fine film."
+
+
+def test_negation_keeps_the_case_of_every_word() -> None:
+    assert mark_negation("It is NOT Funny, BUT Dull.") == "It is NOT xnegFunny, BUT Dull."
+    assert mark_negation("Nothing New here") == "Nothing xnegNew xneghere"
+    # negators with neither "n" nor "a" in lower case are found too
+    assert mark_negation("It works without them.") == "It works without xnegthem."
+    assert mark_negation("BARELY WATCHABLE") == "BARELY xnegWATCHABLE"
+    # non-ASCII text: a scope still ends at a character outside a-z, 0-9 and '
+    assert mark_negation("NOT a Café movie; never Über-cool.") == (
+        "NOT xnega xnegCafé movie; never Über-cool."
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["not", "Not", "NEVER", "isn't", "fails to", "but", "and", ",", "."])
+        | st.text(alphabet="aAbBzZ'9 \"(", min_size=1, max_size=6),
+        max_size=14,
+    )
+)
+def test_negation_ignores_case(words: list[str]) -> None:
+    text = " ".join(words)
+    marked = mark_negation(text)
+    # marking works as on the lowercased text, only the original letters kept
+    assert marked.lower() == mark_negation(text.lower()).lower()
+    assert marked.replace("xneg", "") == text
 
 
 # ---------------------------------------------------------------- context rules

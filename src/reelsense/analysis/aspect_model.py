@@ -70,18 +70,24 @@ _NEGATOR = (
     r"|lacks?|lacking|lacked|fails? to|failed to|far from|anything but|less than"
 )
 _NEG_SCOPE = 4
-_NEGATION_RE = re.compile(
+_NEGATION = (
     rf"\b(?:{_NEGATOR})\b((?:[\s\"'(]+(?!but\b|and\b|although\b|though\b|yet\b)[a-z0-9']+)"
-    rf"{{1,{_NEG_SCOPE}}})",
-    re.IGNORECASE,
+    rf"{{1,{_NEG_SCOPE}}})"
 )
+_NEGATION_RE = re.compile(_NEGATION, re.IGNORECASE)
+# The same pattern for lowercased ASCII text, where it matches exactly what the
+# case-insensitive one does at the same offsets, in half the time.
+_NEGATION_LOWER_RE = re.compile(_NEGATION)
 _WORD_RE = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 NEG_PREFIX = "xneg"
 
 
+def _prefixed(scope: str) -> str:
+    return _WORD_RE.sub(lambda w: NEG_PREFIX + w.group(0), scope)
+
+
 def _mark(match: re.Match[str]) -> str:
-    scope = _WORD_RE.sub(lambda w: NEG_PREFIX + w.group(0), match.group(1))
-    return match.group(0)[: match.start(1) - match.start(0)] + scope
+    return match.group(0)[: match.start(1) - match.start(0)] + _prefixed(match.group(1))
 
 
 def mark_negation(text: str) -> str:
@@ -96,9 +102,22 @@ def mark_negation(text: str) -> str:
     >>> mark_negation("It is not funny at all, but the acting works.")
     'It is not xnegfunny xnegat xnegall, but the acting works.'
     """
-    if "n" not in text and "N" not in text and "a" not in text:
+    if not text.isascii():
+        return _NEGATION_RE.sub(_mark, text)
+    lowered = text.lower()
+    # every negator has an "n" or an "a" in it, except "without"
+    if "n" not in lowered and "a" not in lowered and "without" not in lowered:
         return text
-    return _NEGATION_RE.sub(_mark, text)
+    parts: list[str] = []
+    done = 0
+    for match in _NEGATION_LOWER_RE.finditer(lowered):
+        start, end = match.span(1)
+        parts += (text[done:start], _prefixed(text[start:end]))
+        done = end
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 _SHORT_ANSWER_WORDS = 4

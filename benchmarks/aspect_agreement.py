@@ -50,14 +50,16 @@ SECOND_PATH = DEFAULT_TEST_PATH.with_name("aspect_test_second.jsonl")
 TRAIN_SECOND_PATH = DEFAULT_TRAIN_PATH.with_name("aspect_train_second.jsonl")
 FOLDS = 4
 _SIGN = {"positive": 0.9, "negative": 0.1, "neutral": 0.5}
+Key = tuple[str, int]
+"""A labelled sentence: its review's id and its index in the review."""
 
 
 def agreement(first: Path, second: Path) -> AspectReport:
     """Score annotator B (``second``) against A (``first``) on the sentences B labelled."""
-    a = {(row.review, row.sentence): row for row in read_gold(first)}
+    labelled = {(row.review, row.sentence): row for row in read_gold(first)}
     pairs = []
     for other in read_gold(second):
-        row = a[(other.review, other.sentence)]
+        row = labelled[(other.review, other.sentence)]
         if other.sha1 != row.sha1:
             raise SystemExit(f"{second}: {row.review} sentence {row.sentence} is another sentence")
         pairs.append((row.aspects, {a: (p, _SIGN[p]) for a, p in other.aspects.items()}))
@@ -69,9 +71,6 @@ def detection_only(
 ) -> AspectReport:
     """Detection scores of ``found`` against ``gold`` on ``keys`` (polarity is not scored)."""
     return score_rows([(gold[k], {a: ("neutral", 0.5) for a in found[k]}) for k in keys])
-
-
-Key = tuple[str, int]
 
 
 def cross_validated(

@@ -2,7 +2,7 @@
 
 The test file (``aspect_test.jsonl``, annotator A) was labelled a second time,
 blind, by annotator B (``aspect_test_second.jsonl``) following the same
-written guidelines. B's agreement with A is what a careful reader reaches on
+written guidelines. B's agreement with A is what a second annotator reaches on
 these 413 sentences, so it bounds what any detector can be expected to score
 against A. One run prints, side by side: B against A, the shipped model
 against A, the term matcher alone against A, and the target.
@@ -128,19 +128,19 @@ def main() -> None:
     if not args.data.exists():
         sys.exit(f"aclImdb not found: {args.data} (pass --data)")
 
-    human = agreement(DEFAULT_TEST_PATH, SECOND_PATH)
+    second = agreement(DEFAULT_TEST_PATH, SECOND_PATH)
     model = AspectModel.load(args.model_dir)
     shipped = evaluate_aspects(DEFAULT_TEST_PATH, args.data, model)
     model.detector = None
     matcher = evaluate_aspects(DEFAULT_TEST_PATH, args.data, model)
 
     rows = [
-        ("annotator B vs A (agreement)", human, True),
+        ("annotator B vs A (agreement)", second, True),
         (f"reelsense {shipped.model_version} vs A", shipped, True),
         ("term matcher alone vs A", matcher, True),
     ]
-    mentions = human.overall.gold
-    print(f"test file: {DEFAULT_TEST_PATH.name}, {human.rows} sentences, {mentions} mentions")
+    mentions = second.overall.gold
+    print(f"test file: {DEFAULT_TEST_PATH.name}, {second.rows} sentences, {mentions} mentions")
     print_table(rows)
     print(f"{'target':46} {'':9} {'':7} {0.80:9.2f} {0.85:9.2f}")
     verdict = "PASS" if shipped.micro_f1 >= 0.80 else "FAIL"

@@ -2,7 +2,7 @@
 
 The curated term matcher (:mod:`reelsense.analysis.aspects`) only sees the
 words on its lists. :class:`AspectDetector` adds what a model learns from
-sentences people labelled (``analysis/data/aspect_train.jsonl``): one
+labelled sentences (``analysis/data/aspect_train.jsonl``): one
 logistic regression per aspect over
 
 - the sentence's word uni- and bigrams (binary);

@@ -1,4 +1,4 @@
-"""Measure aspect detection and polarity against a hand-labelled gold file.
+"""Measure aspect detection and polarity against a labelled gold file.
 
 The gold file (``analysis/data/aspect_gold.jsonl``) holds references only:
 ``{"review": "aclImdb/train/pos/123_9", "sentence": 4, "sha1": "…", "aspects": {…}}``.

@@ -379,7 +379,7 @@ def train_aspect_model(
     """Train the aspect model on aclImdb train and save it to ``output_dir``.
 
     The sentence polarity model learns from the reviews' labels (weak
-    supervision); the aspect detector from ``train_path``, sentences people
+    supervision); the aspect detector from ``train_path``, sentences
     labelled with their aspects, plus word vectors learned from aclImdb train
     and unsup.
 

@@ -191,9 +191,7 @@ def test_detector_can_overrule_the_term_matcher(vectors: WordVectors) -> None:
     assert model.analyze_review("The final score was 3 to 4.") == []
 
 
-def test_train_detector_uses_the_labelled_sentences(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_train_detector_uses_the_labelled_sentences(tmp_path: Path) -> None:
     reviews = {
         f"aclImdb/train/pos/{i}_9": f"The {_PICTURE[i % 5]} was striking. "
         f"The {_SOUND[i % 5]} stayed with me. We drove home after show {i}."
@@ -221,14 +219,9 @@ def test_train_detector_uses_the_labelled_sentences(
         rows.append({"review": review, "sentence": 0, "sha1": sha1, "aspects": label})
     labelled.write_text("".join(json.dumps(r) + "\n" for r in rows))
 
-    def fake_read(
-        path: object, *, exclude: object, wanted: object
-    ) -> tuple[list[str], dict[str, str]]:
-        return _corpus(), dict(reviews)
-
-    monkeypatch.setattr(aspect_train, "read_detector_data", fake_read)
+    corpus = aspect_train.AspectCorpus([], [], [], [], _corpus(), dict(reviews))
     detector, info = aspect_train.train_detector(
-        _polarity_model(), "unused", labelled, exclude=set(), settings=(0.5, 0.1)
+        _polarity_model(), labelled, corpus, settings=(0.5, 0.1)
     )
     assert info["labelled_sentences"] == len(rows) - 1 and info["skipped_rows"] == 1
     assert _detect(detector, ["the hues were striking"]) == [{"visuals"}]

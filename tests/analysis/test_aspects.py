@@ -371,21 +371,64 @@ def test_training_excludes_the_dev_and_test_reviews(
 ) -> None:
     from reelsense.analysis import aspect_train
 
-    seen: dict[str, set[str]] = {}
+    seen: dict[str, object] = {}
 
-    def fake_read(
-        path: object, **kwargs: object
-    ) -> tuple[list[str], list[int], list[int], list[str]]:
-        seen["exclude"] = set(kwargs["exclude"])  # type: ignore[call-overload]
+    def fake_read(path: object, **kwargs: object) -> aspect_train.AspectCorpus:
+        seen.update(kwargs)
         texts = ["the acting is wonderful", "the acting is awful"] * 20
-        return texts, [1, 0] * 20, list(range(40)), [str(i) for i in range(40)]
+        ids = [str(i) for i in range(40)]
+        return aspect_train.AspectCorpus(texts, [1, 0] * 20, list(range(40)), ids, [], {})
 
-    monkeypatch.setattr(aspect_train, "read_training_sentences", fake_read)
+    monkeypatch.setattr(aspect_train, "read_aspect_corpus", fake_read)
     aspect_train.train_aspect_model("unused", tmp_path, train_path=None)
     dev = aspect_train.gold_review_ids(aspect_train.DEFAULT_GOLD_PATH)
     test = aspect_train.gold_review_ids(aspect_train.DEFAULT_TEST_PATH)
     assert dev and test and seen["exclude"] == dev | test
+    assert seen["vectors"] is False  # no detector: unsup is not read
     assert AspectModel.load(tmp_path).review_prior == aspect_train.DEFAULT_REVIEW_PRIOR
+
+
+def _aclimdb_folder(root: Path, reviews: dict[str, str]) -> Path:
+    """An aclImdb folder holding ``reviews`` (``"train/pos/3_9"`` -> text), URLs included."""
+    for key, text in reviews.items():
+        path = root / "aclImdb" / f"{key}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    for folder in {Path(key).parent for key in reviews}:
+        urls = "".join(f"http://www.imdb.com/title/tt{i:07d}/usercomments\n" for i in range(10))
+        split, label = folder.parts
+        (root / "aclImdb" / split / f"urls_{label}.txt").write_text(urls)
+    return root / "aclImdb"
+
+
+def test_one_pass_over_aclimdb_gives_clauses_vectors_and_wanted_texts(tmp_path: Path) -> None:
+    from reelsense.analysis.aspect_train import read_aspect_corpus
+
+    data = _aclimdb_folder(
+        tmp_path,
+        {
+            "train/pos/1_9": "Great acting. Although slow, the plot works.",
+            "train/neg/2_2": "Dull plot.",
+            "train/neg/3_1": "Held out of training.",
+            "train/unsup/4_0": "No label here.",
+        },
+    )
+    held = "aclImdb/train/neg/3_1"
+    corpus = read_aspect_corpus(data, exclude={held}, wanted={held, "aclImdb/train/pos/1_9"})
+    assert sorted(corpus.review_ids) == ["aclImdb/train/neg/2_2", "aclImdb/train/pos/1_9"]
+    pairs = sorted(zip(corpus.clauses, corpus.labels, strict=True))
+    # the concessive clause is dropped; each clause carries its review's label
+    assert pairs == [("Dull plot.", 0), ("Great acting.", 1), ("the plot works.", 1)]
+    owners = {(c, corpus.review_ids[g]) for c, g in zip(corpus.clauses, corpus.groups, strict=True)}
+    assert ("Dull plot.", "aclImdb/train/neg/2_2") in owners
+    assert ("the plot works.", "aclImdb/train/pos/1_9") in owners
+    assert sorted(corpus.vector_sentences) == sorted(
+        ["Great acting.", "Although slow, the plot works.", "Dull plot.", "No label here."]
+    )
+    assert corpus.texts[held] == "Held out of training."  # wanted, even when excluded
+    without = read_aspect_corpus(data, exclude={held}, vectors=False)
+    assert without.vector_sentences == [] and without.texts == {}
+    assert sorted(without.clauses) == sorted(corpus.clauses)
 
 
 def test_load_refuses_a_directory_with_a_pickle(tmp_path: Path) -> None:

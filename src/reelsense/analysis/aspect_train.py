@@ -50,10 +50,12 @@ __all__ = [
     "DEFAULT_GOLD_PATH",
     "DEFAULT_TEST_PATH",
     "DEFAULT_TRAIN_PATH",
+    "AspectCorpus",
     "DetectorRows",
     "detector_rows",
     "fit_aspect_model",
     "gold_review_ids",
+    "read_aspect_corpus",
     "train_aspect_model",
     "training_clauses",
 ]
@@ -213,61 +215,79 @@ def training_clauses(sentence: str) -> list[str]:
     return kept
 
 
-def read_training_sentences(
+@dataclass(frozen=True)
+class AspectCorpus:
+    """What aspect training reads of aclImdb, in one pass (see :func:`read_aspect_corpus`)."""
+
+    clauses: list[str]
+    """Training clauses of the rated train reviews, in archive order."""
+    labels: list[int]
+    """Each clause's review label: 1 (rated 7-10) or 0 (rated 1-4)."""
+    groups: list[int]
+    """Each clause's review, as an index into ``review_ids``."""
+    review_ids: list[str]
+    """The rated train reviews that gave clauses."""
+    vector_sentences: list[str]
+    """Every sentence of the train and unsup reviews, to learn word vectors from."""
+    texts: dict[str, str]
+    """The text of each review asked for by id."""
+
+
+def read_aspect_corpus(
     aclimdb_path: str | Path,
     *,
-    ratings: Collection[int] = TRAIN_RATINGS,
     exclude: Collection[str] = (),
-) -> tuple[list[str], list[int], list[int], list[str]]:
-    """Training clauses of aclImdb train reviews with a rating in ``ratings``, not in ``exclude``.
+    wanted: Collection[str] = (),
+    ratings: Collection[int] = TRAIN_RATINGS,
+    vectors: bool = True,
+) -> AspectCorpus:
+    """Read everything aspect training needs from aclImdb in one pass.
 
-    Each sentence gives its :func:`training_clauses`, labelled with its
-    review's label. Returns ``(clauses, labels, review numbers, review ids)``.
+    - Every train review with a rating in ``ratings`` and not in ``exclude``
+      gives the :func:`training_clauses` of its sentences, labelled with its
+      review's label (weak supervision).
+    - With ``vectors``, every sentence of every train and unsup review not in
+      ``exclude`` is kept to learn word vectors from (otherwise unsup is not read).
+    - The text of each review in ``wanted`` is kept, excluded or not.
+
+    The test split is never read.
+
+    Raises
+    ------
+    ConfigError
+        When no train review has a rating in ``ratings``.
     """
     from reelsense.sources.aclimdb import read_aclimdb
 
-    sentences: list[str] = []
-    labels: list[int] = []
-    groups: list[int] = []
-    ids: list[str] = []
-    for record in read_aclimdb(Path(aclimdb_path), splits=("train",)):
-        if not isinstance(record, Review) or record.rating is None:
-            continue
-        if int(record.rating) not in ratings or record.external_id in exclude:
-            continue
-        label = 1 if record.rating >= 7 else 0
-        for sentence in split_sentences(record.text):
-            for clause in training_clauses(sentence):
-                sentences.append(clause)
-                labels.append(label)
-                groups.append(len(ids))
-        ids.append(str(record.external_id))
-    if not sentences:
-        raise ConfigError(f"{aclimdb_path}: no train reviews with ratings {sorted(ratings)}")
-    return sentences, labels, groups, ids
-
-
-def read_detector_data(
-    aclimdb_path: str | Path, *, exclude: Collection[str], wanted: Collection[str]
-) -> tuple[list[str], dict[str, str]]:
-    """Sentences to learn word vectors from, and the texts of the labelled reviews.
-
-    Reads aclImdb train and unsup: every sentence of every review not in
-    ``exclude`` (the evaluation files' reviews), and the text of each review
-    in ``wanted``. The test split is never read.
-    """
-    from reelsense.sources.aclimdb import read_aclimdb
-
-    sentences: list[str] = []
-    texts: dict[str, str] = {}
-    for record in read_aclimdb(Path(aclimdb_path), splits=("train", "unsup")):
+    corpus = AspectCorpus([], [], [], [], [], {})
+    splits = ("train", "unsup") if vectors else ("train",)
+    for record in read_aclimdb(Path(aclimdb_path), splits=splits):
         if not isinstance(record, Review) or record.external_id is None:
             continue
-        if record.external_id in wanted:
-            texts[record.external_id] = record.text
-        if record.external_id not in exclude:
-            sentences.extend(split_sentences(record.text))
-    return sentences, texts
+        review_id = record.external_id
+        if review_id in wanted:
+            corpus.texts[review_id] = record.text
+        if review_id in exclude:
+            continue
+        rated = record.rating is not None and int(record.rating) in ratings
+        if not rated and not vectors:
+            continue
+        sentences = split_sentences(record.text)
+        if vectors:
+            corpus.vector_sentences.extend(sentences)
+        if rated:
+            assert record.rating is not None
+            label = 1 if record.rating >= 7 else 0
+            group = len(corpus.review_ids)
+            for sentence in sentences:
+                for clause in training_clauses(sentence):
+                    corpus.clauses.append(clause)
+                    corpus.labels.append(label)
+                    corpus.groups.append(group)
+            corpus.review_ids.append(review_id)
+    if not corpus.clauses:
+        raise ConfigError(f"{aclimdb_path}: no train reviews with ratings {sorted(ratings)}")
+    return corpus
 
 
 @dataclass(frozen=True)
@@ -320,17 +340,18 @@ def detector_rows(
 
 def train_detector(
     model: AspectModel,
-    aclimdb_path: str | Path,
     train_path: str | Path,
+    corpus: AspectCorpus,
     *,
-    exclude: Collection[str],
     settings: tuple[float, float] = (DEFAULT_THRESHOLD, DEFAULT_VETO),
     random_state: int = 0,
 ) -> tuple[AspectDetector, dict[str, Any]]:
     """Learn word vectors and fit the aspect detector on the labelled training file.
 
-    Rows are paired with their sentences by :func:`detector_rows`; a labelled
-    row whose sentence no longer matches its ``sha1`` is skipped and counted.
+    ``corpus`` must hold the texts of the labelled reviews and the sentences to
+    learn word vectors from (:func:`read_aspect_corpus`). Rows are paired with
+    their sentences by :func:`detector_rows`; a labelled row whose sentence no
+    longer matches its ``sha1`` is skipped and counted.
 
     Raises
     ------
@@ -338,13 +359,10 @@ def train_detector(
         When the training file cannot be read or holds no usable row.
     """
     rows = read_gold(train_path)
-    vector_sentences, texts = read_detector_data(
-        aclimdb_path, exclude=exclude, wanted={row.review for row in rows}
-    )
-    data = detector_rows(model, rows, texts)
+    data = detector_rows(model, rows, corpus.texts)
     if not data.labels:
         raise ConfigError(f"{train_path}: no labelled sentence matches aclImdb train")
-    vectors = train_word_vectors(vector_sentences, random_state=random_state)
+    vectors = train_word_vectors(corpus.vector_sentences, random_state=random_state)
     threshold, veto = settings
     detector = fit_detector(
         data.sentences,
@@ -360,7 +378,7 @@ def train_detector(
         "labelled_sentences": len(data.labels),
         "labelled_reviews": len(set(data.reviews)),
         "skipped_rows": len(rows) - len(data.labels),
-        "vector_sentences": len(vector_sentences),
+        "vector_sentences": len(corpus.vector_sentences),
         "threshold_and_veto_tuned_on": "aspect_gold.jsonl (dev), micro-F1",
     }
     return detector, info
@@ -412,15 +430,21 @@ def train_aspect_model(
     """
     started = time.perf_counter()
     excluded = gold_review_ids(gold_path) | gold_review_ids(test_path)
-    sentences, labels, groups, ids = read_training_sentences(aclimdb_path, exclude=excluded)
-    logger.info("%d sentences from %d reviews", len(sentences), len(ids))
+    corpus = read_aspect_corpus(
+        aclimdb_path,
+        exclude=excluded,
+        wanted={row.review for row in read_gold(train_path)} if train_path is not None else (),
+        vectors=train_path is not None,
+    )
+    ids = corpus.review_ids
+    logger.info("%d sentences from %d reviews", len(corpus.clauses), len(ids))
     model, metrics = fit_aspect_model(
-        sentences, labels, groups, version=version, random_state=random_state
+        corpus.clauses, corpus.labels, corpus.groups, version=version, random_state=random_state
     )
     detector_info: dict[str, Any] | None = None
     if train_path is not None:
         model.detector, detector_info = train_detector(
-            model, aclimdb_path, train_path, exclude=excluded, random_state=random_state
+            model, train_path, corpus, random_state=random_state
         )
     digest = hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
     model.metadata = {
@@ -433,7 +457,7 @@ def train_aspect_model(
             "review_prior_tuned_on": "aspect_gold.jsonl (dev), polarity accuracy",
             "excluded_gold_reviews": len(excluded),
             "n_reviews": len(ids),
-            "n_sentences": len(sentences),
+            "n_sentences": len(corpus.clauses),
             "review_ids_sha256": digest,
             "random_state": random_state,
             "train_seconds": round(time.perf_counter() - started, 1),

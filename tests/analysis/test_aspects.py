@@ -33,7 +33,7 @@ from reelsense.analysis.aspects import (
 ONE_PER_ASPECT = {
     "acting": "The acting in this one is superb.",
     "story": "The plot is thin and the premise silly.",
-    "characters": "I never cared about any of the characters.",
+    "characters": "Not one of these characters was worth caring about.",
     "direction": "Whoever directed this had a clear eye.",
     "script": "The dialogue sounds like nobody ever spoke that way.",
     "music": "The soundtrack is full of lovely songs.",
@@ -201,7 +201,7 @@ def test_negation_ignores_case(words: list[str]) -> None:
         ("The storyline was not that cheesy.", "story", None),
         ("It is a love story between two soldiers.", "story", None),
         ('It is even worse than "Zombiez" and just as cheap.', "comparison", None),
-        ("Craig Sheffer shows up as her hot-headed husband.", "acting", None),
+        ("Dale Morrow shows up as her hot-headed cousin.", "acting", None),
         ("I never cared who wins, loses or dies.", "characters", None),
         ("She plays an insipid girl with no sense.", "characters", None),
     ],
@@ -231,17 +231,17 @@ def test_dialogue_in_quotes_is_not_a_title() -> None:
 
 def test_an_actor_introduced_in_parentheses_is_judged_by_surname() -> None:
     sentences = [
-        "A renegade android (Kris Kristofferson) saves the day.",
-        "Kristofferson was superb.",
+        "A runaway robot (Lena Halvorsen) saves the day.",
+        "Halvorsen was superb.",
     ]
     context = review_context(sentences)
-    assert "Kristofferson" in context.actors
+    assert "Halvorsen" in context.actors
     assert [m.aspect for m in find_mentions(sentences[1], context)] == ["acting"]
     assert find_mentions(sentences[1], ReviewContext()) == []
 
 
 def test_a_short_answer_inherits_the_aspects_of_the_question(shipped: AspectModel) -> None:
-    rows = shipped.analyze_review("The plot? Incoherent. Dialogue? Atrocious. I left.")
+    rows = shipped.analyze_review("The story? Hopeless. Dialogue? Dreadful. I left.")
     assert [(r[0], r[2]) for r in rows] == [
         (0, "story"),
         (1, "story"),

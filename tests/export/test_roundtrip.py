@@ -47,7 +47,7 @@ Second paragraph with a literal &amp;amp;amp; and &amp;amp;#169; inside.</fullRe
 \t</review>
 \t<review>
 \t\t<date>2010-03-04</date>
-\t\t<username>Robyn Nesbitt (nesfilmreviews)</username>
+\t\t<username>Rowan Hale (halefilmnotes)</username>
 \t\t<score>0.75</score>
 \t\t<shortDescription>null as a word: null</shortDescription>
 \t\t<fullReview>null</fullReview>

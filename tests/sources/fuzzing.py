@@ -59,7 +59,7 @@ TEXT_PIECES = [
     ">",
     "\x00",
     "\ufeff",
-    "Mika (bygis80@hotmail.com)",
+    "Aino (aino80@example.com)",
     "*** This review may contain spoilers ***",
     "<review>",
     "</review>",
@@ -73,7 +73,7 @@ DATES = ["2010-05-04", "4 May 2010", "May 4, 2010", "null", "", "2010-02-30", "3
 DATES += ["9999-99-99", "\x00"]
 LINKS = ["http://www.imdb.com/title/tt0117407/?ref_=fn_al_tt_1", "", "null", "tt", "x\x00tt12"]
 LINKS += ["http://www.imdb.com/title/tt99999999999999999999/", "&amp;tt1&"]
-USERS = ["bellringer", "Mika Pykäläaho (bygis80@hotmail.com)", "null", "", "(a@b.c)", "<>"]
+USERS = ["bellringer", "Aino Mäkeläinen (aino80@example.com)", "null", "", "(a@b.c)", "<>"]
 
 SNIPPETS = [
     b"&",

@@ -8,15 +8,15 @@ from reelsense.text.people import find_email, split_username
 
 
 def test_split_username_separates_email_in_brackets() -> None:
-    assert split_username("Mika Pykäläaho (bygis80@hotmail.com)") == (
-        "Mika Pykäläaho",
-        "bygis80@hotmail.com",
+    assert split_username("Aino Mäkeläinen (aino80@example.com)") == (
+        "Aino Mäkeläinen",
+        "aino80@example.com",
     )
 
 
 def test_split_username_keeps_bracketed_text_that_is_not_an_email() -> None:
-    assert split_username("Robyn Nesbitt (nesfilmreviews)") == (
-        "Robyn Nesbitt (nesfilmreviews)",
+    assert split_username("Rowan Hale (halefilmnotes)") == (
+        "Rowan Hale (halefilmnotes)",
         None,
     )
 
@@ -32,9 +32,9 @@ def test_split_username_treats_missing_values_as_none(raw: str | None) -> None:
 
 
 def test_split_username_keeps_question_marks_from_lost_characters() -> None:
-    assert split_username("?ystein Gl?mmi (oystein2@postkassa.no)") == (
-        "?ystein Gl?mmi",
-        "oystein2@postkassa.no",
+    assert split_username("?ivind Br?ten (oivind7@example.no)") == (
+        "?ivind Br?ten",
+        "oivind7@example.no",
     )
 
 

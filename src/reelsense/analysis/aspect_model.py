@@ -129,7 +129,7 @@ _ANSWER_RE = re.compile(
 
 
 def _answers(previous: str, sentence: str) -> bool:
-    """Whether ``sentence`` is a short reply to ``previous`` ("The plot?" "Incoherent.").
+    """Whether ``sentence`` is a short reply to ``previous`` ("The score?" "Forgettable.").
 
     A sentence of at most four words answers a question of at most four
     words before it ("Dialogue?"); "It wasn't." answers any sentence before it.
@@ -336,7 +336,7 @@ class AspectModel:
     def matched_sentences(self, texts: Sequence[str]) -> list[list[MatchedSentence]]:
         """Each review's sentences with the term matcher's mentions in them.
 
-        A short answer to the sentence before ("The plot?" "Incoherent.")
+        A short answer to the sentence before ("The score?" "Forgettable.")
         gets the aspects asked about, as mentions with an empty span.
         """
         mentions_of = matcher().mentions

@@ -132,7 +132,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"under-developed", r"character development",
         r"behaves?", r"behaved", r"behaviou?rs?", r"motivations?", r"motives",
         r"personalit(?:y|ies)", r"back-?stor(?:y|ies)", r"motive", r"selfish(?:ness)?",
-        # people of the film judged as people: "an insipid girl", "stupid teenagers"
+        # people of the film judged as people: "a selfish sister", "dumb teenagers"
         r"(?:annoying|insipid|stupid|dumb|idiotic|likable|likeable|selfish|unlikable|unlikeable"
         r"|irritating|obnoxious|shallow|bland|lovable|loveable|one-note|clueless|brainless"
         r"|smart|intelligent|cool|tough|sweet|quirky|deadbeat|wannabe|goofy) (?:guy|guys|girl"
@@ -581,13 +581,13 @@ _OWN_TITLE_AFTER_RE = re.compile(
     r"offers|features|gives|makes|isn't|wasn't|does|did|will|can|could|might|may)\b",
     re.IGNORECASE,
 )
-# Actors introduced by the review: "(Kris Kristofferson)", "played by Duke York".
+# Actors introduced by the review: "(Lena Halvorsen)", "played by Tomas Brandt".
 _NAME = r"[A-Z][\w'.-]+(?: [A-Z][\w'.-]+)+"
 _ACTOR_INTRO_RE = re.compile(
     rf"\(({_NAME})\)|(?:played|portrayed|acted|performed) by ({_NAME})"
     rf"|(?:actor|actress|star|co-star|comedian) ({_NAME})"
 )
-# One word of a known actor's name judged a few words on: "Swayzee does quite well".
+# One word of a known actor's name judged a few words on: "Halvorsen does quite well".
 _NAME_JUDGED_RE = re.compile(
     r"(?<![\w.])([A-Z][\w'-]+)(?:'s)?"
     r" (?:is|was|are|were|does|did|gives|gave|looks|seems|makes|made|plays|played|proves|provides"
@@ -595,8 +595,8 @@ _NAME_JUDGED_RE = re.compile(
     rf"(?: [\w'-]+){{0,4}}? (?:{_JUDGEMENT}|well|wasted|slumming|job|work|turn|funny|best|worst"
     r"|better|worse|nothing|little|moments)\b"
 )
-# A named person "as" a role: "Tom Berenger is cool, calm and deadly as Sgt. Beckett",
-# "Craig Sheffer shows up as her hot-headed husband".
+# A named person "as" a role: "Ray Dunmore is calm and menacing as the sheriff",
+# "Dale Morrow shows up as her hot-headed cousin".
 _NAME_AS_ROLE_RE = re.compile(
     rf"(?<![\w.])(?!(?:{_NOT_NAME})\b)[A-Z][\w'-]+(?:,? (?:and |& )?[A-Z][\w'-]+)*"
     r"(?: \([^)]{1,40}\))? (?:is|was|are|were|does|did|shows up|turns up|appears|plays|played"
@@ -634,7 +634,7 @@ class ReviewContext:
 
     ``own_titles``: quoted titles that name the reviewed work itself (not a
     comparison); ``actors``: words of the names the review introduces as
-    actors, so that "Swayzee does quite well" counts as ``acting``.
+    actors, so that "Halvorsen does quite well" counts as ``acting``.
     """
 
     own_titles: frozenset[str] = frozenset()

@@ -1,10 +1,10 @@
 """Splitting a username into a display name and personal data (pure).
 
 Crawled usernames sometimes carry the reviewer's e-mail address:
-``Mika Pykäläaho (bygis80@hotmail.com)``. The address is personal data, so
+``Aino Mäkeläinen (aino80@example.com)``. The address is personal data, so
 it is split off and the display name never contains it, nor its domain.
 A username that is only an address has no display name at all: the local
-part of an address (``bygis80``) often identifies the person too.
+part of an address (``aino80``) often identifies the person too.
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ def split_username(raw: str | None) -> tuple[str | None, str | None]:
     name) means no username at all. Every address is removed from the
     display name with the brackets around it; the first one is returned as
     the e-mail. A username that was only an address gets no display name.
-    Text in brackets that is not an address (``Robyn Nesbitt
-    (nesfilmreviews)``) stays part of the name. ``?`` for characters lost
-    upstream is kept (``?ystein Gl?mmi``).
+    Text in brackets that is not an address (``Rowan Hale
+    (halefilmnotes)``) stays part of the name. ``?`` for characters lost
+    upstream is kept (``?ivind Br?ten``).
 
     Parameters
     ----------
@@ -61,8 +61,8 @@ def split_username(raw: str | None) -> tuple[str | None, str | None]:
 
     Example
     -------
-    >>> split_username("  Mika Pykäläaho (bygis80@hotmail.com) ")
-    ('Mika Pykäläaho', 'bygis80@hotmail.com')
+    >>> split_username("  Aino Mäkeläinen (aino80@example.com) ")
+    ('Aino Mäkeläinen', 'aino80@example.com')
     >>> split_username("joe@example.com")
     (None, 'joe@example.com')
     >>> split_username("null")

@@ -12,6 +12,7 @@ from reelsense.analysis.aspect_eval import evaluate_aspects, read_gold, score_ro
 from reelsense.analysis.aspect_train import fit_aspect_model
 from reelsense.errors import ConfigError
 from reelsense.text.sentences import split_sentences
+from tests.aclimdb_folder import write_aclimdb
 
 REVIEW = "I rented it. The acting is wonderful. The plot is awful but the music is lovely."
 
@@ -56,18 +57,6 @@ def test_read_gold_rejects_unknown_aspects(tmp_path: Path) -> None:
         read_gold(path)
 
 
-def _tiny_aclimdb(root: Path) -> Path:
-    pos = root / "aclImdb" / "train" / "pos"
-    pos.mkdir(parents=True)
-    (root / "aclImdb" / "train" / "neg").mkdir()
-    (pos / "0_9.txt").write_text(REVIEW)
-    (root / "aclImdb" / "train" / "urls_pos.txt").write_text(
-        "http://www.imdb.com/title/tt0000001/usercomments\n"
-    )
-    (root / "aclImdb" / "train" / "urls_neg.txt").write_text("")
-    return root / "aclImdb"
-
-
 def test_evaluate_reads_sentences_back_and_skips_stale_rows(tmp_path: Path) -> None:
     good = ["wonderful", "lovely", "great", "superb"]
     bad = ["awful", "dull", "terrible", "weak"]
@@ -92,7 +81,7 @@ def test_evaluate_reads_sentences_back_and_skips_stale_rows(tmp_path: Path) -> N
     ]  # fmt: skip
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    report = evaluate_aspects(gold, _tiny_aclimdb(tmp_path), model)
+    report = evaluate_aspects(gold, write_aclimdb(tmp_path, {"train/pos/0_9": REVIEW}), model)
     assert report.skipped == 2
     assert report.rows == 2
     assert report.per_aspect["acting"].true_positive == 1

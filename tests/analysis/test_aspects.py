@@ -29,6 +29,7 @@ from reelsense.analysis.aspects import (
     review_context,
     split_clauses,
 )
+from tests.aclimdb_folder import write_aclimdb
 
 ONE_PER_ASPECT = {
     "acting": "The acting in this one is superb.",
@@ -388,23 +389,10 @@ def test_training_excludes_the_dev_and_test_reviews(
     assert AspectModel.load(tmp_path).review_prior == aspect_train.DEFAULT_REVIEW_PRIOR
 
 
-def _aclimdb_folder(root: Path, reviews: dict[str, str]) -> Path:
-    """An aclImdb folder holding ``reviews`` (``"train/pos/3_9"`` -> text), URLs included."""
-    for key, text in reviews.items():
-        path = root / "aclImdb" / f"{key}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    for folder in {Path(key).parent for key in reviews}:
-        urls = "".join(f"http://www.imdb.com/title/tt{i:07d}/usercomments\n" for i in range(10))
-        split, label = folder.parts
-        (root / "aclImdb" / split / f"urls_{label}.txt").write_text(urls)
-    return root / "aclImdb"
-
-
 def test_one_pass_over_aclimdb_gives_clauses_vectors_and_wanted_texts(tmp_path: Path) -> None:
     from reelsense.analysis.aspect_train import read_aspect_corpus
 
-    data = _aclimdb_folder(
+    data = write_aclimdb(
         tmp_path,
         {
             "train/pos/1_9": "Great acting. Although slow, the plot works.",

@@ -8,21 +8,17 @@ import numpy as np
 
 from reelsense.analysis.persist import load, read_metadata
 from reelsense.analysis.train import train_default
+from tests.aclimdb_folder import write_aclimdb
 
 
 def _write_aclimdb(root: Path, texts: list[str], ratings: list[float]) -> Path:
-    base = root / "aclImdb" / "train"
     counters = {"pos": 0, "neg": 0}
+    reviews = {}
     for text, rating in zip(texts, ratings, strict=True):
         label = "pos" if rating >= 7 else "neg"
-        folder = base / label
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{counters[label]}_{int(rating)}.txt").write_text(text, encoding="utf-8")
+        reviews[f"train/{label}/{counters[label]}_{int(rating)}"] = text
         counters[label] += 1
-    for label, n in counters.items():
-        urls = [f"http://www.imdb.com/title/tt{1000000 + i}/usercomments" for i in range(n)]
-        (base / f"urls_{label}.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
-    return root / "aclImdb"
+    return write_aclimdb(root, reviews)
 
 
 def test_train_default_writes_a_loadable_described_model(

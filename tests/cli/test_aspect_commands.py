@@ -9,19 +9,17 @@ from typer.testing import CliRunner
 
 from reelsense.analysis.aspect_model import AspectModel
 from reelsense.cli.app import app
+from tests.aclimdb_folder import write_aclimdb
 
 
 def _tiny_aclimdb(root: Path) -> Path:
     """An aclImdb folder whose train reviews are none of the gold files' reviews."""
+    reviews = {}
     for label, words in (("pos", "wonderful superb acting"), ("neg", "awful dull plot")):
-        folder = root / "aclImdb" / "train" / label
-        folder.mkdir(parents=True)
+        rating = 9 if label == "pos" else 2
         for i in range(30):
-            rating = 9 if label == "pos" else 2
-            (folder / f"{i}_{rating}.txt").write_text(f"The {words} {i}. Really {words}.")
-        urls = "".join(f"http://www.imdb.com/title/tt{i:07d}/usercomments\n" for i in range(30))
-        (root / "aclImdb" / "train" / f"urls_{label}.txt").write_text(urls)
-    return root / "aclImdb"
+            reviews[f"train/{label}/{i}_{rating}"] = f"The {words} {i}. Really {words}."
+    return write_aclimdb(root, reviews)
 
 
 def test_train_aspects_needs_the_aclimdb_path(tmp_path: Path) -> None:

@@ -131,7 +131,7 @@ def main() -> None:
     second = agreement(DEFAULT_TEST_PATH, SECOND_PATH)
     model = AspectModel.load(args.model_dir)
     shipped = evaluate_aspects(DEFAULT_TEST_PATH, args.data, model)
-    model.detector = None
+    detector, model.detector = model.detector, None
     matcher = evaluate_aspects(DEFAULT_TEST_PATH, args.data, model)
 
     rows = [
@@ -152,7 +152,7 @@ def main() -> None:
         print(f"{name[:17]:17} " + " ".join(f"{report.per_aspect[a].f1:6.2f}" for a in ASPECTS))
 
     twice = agreement(DEFAULT_TRAIN_PATH, TRAIN_SECOND_PATH)
-    model = AspectModel.load(args.model_dir)
+    model.detector = detector
     detected, matcher_found, labels = cross_validated(model, args.data)
     sample = [(r.review, r.sentence) for r in read_gold(TRAIN_SECOND_PATH)]
     everything = list(labels)
